@@ -1,0 +1,135 @@
+/**
+ * Turns request headers into a `Principal`:
+ * - `REB-APIKEY: <secret key>` — a secret API key;
+ * - `Authorization: Bearer <jwt>` — a customer JWT (`Bearer null`, as rebilly-js-sdk sends when it has no
+ *   token, is unauthenticated);
+ * - `Authorization: <publishable key>` — a raw publishable key, as rebilly-js-sdk sends it.
+ * Keys are looked up by their SHA-256 digest; a short cache keeps the lookup off the hot path.
+ */
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+import type { Db } from '../db/database.ts';
+import { hashSecret } from '../lib/secrets.ts';
+import type { Acl } from './acl.ts';
+import type { JwtSigner } from './customer-jwt.ts';
+import type { Principal } from './principal.ts';
+
+/** How long a key lookup is reused by this process; a deleted key stops working elsewhere within this. */
+const KEY_CACHE_TTL_MS = 5_000;
+const KEY_CACHE_MAX = 1_000;
+
+interface CachedKey {
+  principal: Principal | null;
+  allowedIps: string[] | null;
+  expires: number;
+}
+
+export interface Authenticator {
+  authenticate(headers: Record<string, string | string[] | undefined>, ip: string): Promise<Principal | null>;
+  /** Drops cached key lookups (after a key is changed or deleted). */
+  forgetKeys(): void;
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export function ipAllowed(ip: string, allowed: string[]): boolean {
+  const list = new BlockList();
+  for (const entry of allowed) {
+    const [address, prefix] = entry.split('/');
+    if (!address) continue;
+    const type = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : null;
+    if (!type) continue;
+    if (prefix === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, Number(prefix), type);
+  }
+  const plain = ip.startsWith('::ffff:') && isIPv4(ip.slice(7)) ? ip.slice(7) : ip;
+  return list.check(plain, isIPv4(plain) ? 'ipv4' : 'ipv6');
+}
+
+export function createAuthenticator(db: Db, jwt: JwtSigner): Authenticator {
+  const keyCache = new Map<string, CachedKey>();
+
+  async function lookupKey(key: string, expected: 'secret' | 'publishable'): Promise<CachedKey> {
+    const hash = hashSecret(key);
+    const cached = keyCache.get(hash);
+    if (cached && cached.expires > Date.now()) return cached;
+    const row = await db.kysely
+      .selectFrom('apiKeys')
+      .select(['id', 'organizationId', 'type', 'acl', 'allowedIps'])
+      .where('keyHash', '=', hash)
+      .executeTakeFirst();
+    let principal: Principal | null = null;
+    if (row?.type === 'secret') {
+      principal = {
+        kind: 'secret',
+        organizationId: row.organizationId,
+        apiKeyId: row.id,
+        acl: row.acl ? (JSON.parse(row.acl) as Acl) : null,
+      };
+    } else if (row?.type === 'publishable') {
+      principal = { kind: 'publishable', organizationId: row.organizationId, apiKeyId: row.id };
+    }
+    if (principal && principal.kind !== expected) principal = null;
+    const entry: CachedKey = {
+      principal,
+      allowedIps: row?.allowedIps ? (JSON.parse(row.allowedIps) as string[]) : null,
+      expires: Date.now() + KEY_CACHE_TTL_MS,
+    };
+    if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear();
+    keyCache.set(hash, entry);
+    return entry;
+  }
+
+  async function fromKey(
+    key: string,
+    expected: 'secret' | 'publishable',
+    ip: string,
+  ): Promise<Principal | null> {
+    const { principal, allowedIps } = await lookupKey(key, expected);
+    if (!principal) return null;
+    if (allowedIps && allowedIps.length > 0 && !ipAllowed(ip, allowedIps)) return null;
+    return principal;
+  }
+
+  async function fromJwt(token: string): Promise<Principal | null> {
+    const claims = await jwt.verify(token);
+    if (!claims) return null;
+    const row = await db.kysely
+      .selectFrom('customerJwts')
+      .select(['acl', 'customClaims', 'revokedTime', 'expiredTime', 'customerId'])
+      .where('organizationId', '=', claims.organizationId)
+      .where('id', '=', claims.jwtId)
+      .executeTakeFirst();
+    if (!row || row.revokedTime !== null || row.customerId !== claims.customerId) return null;
+    if (Date.parse(row.expiredTime) <= Date.now()) return null;
+    return {
+      kind: 'customer',
+      organizationId: claims.organizationId,
+      customerId: claims.customerId,
+      jwtId: claims.jwtId,
+      acl: JSON.parse(row.acl) as Acl,
+      customClaims: row.customClaims ? (JSON.parse(row.customClaims) as Record<string, unknown>) : null,
+    };
+  }
+
+  return {
+    async authenticate(headers, ip) {
+      const apiKey = header(headers, 'reb-apikey');
+      if (apiKey) return fromKey(apiKey.trim(), 'secret', ip);
+      const authorization = header(headers, 'authorization')?.trim();
+      if (!authorization) return null;
+      const bearer = /^Bearer\s+(.+)$/i.exec(authorization);
+      if (bearer) {
+        const token = bearer[1]!.trim();
+        if (token === 'null' || token === 'undefined') return null;
+        return fromJwt(token);
+      }
+      return fromKey(authorization, 'publishable', ip);
+    },
+    forgetKeys() {
+      keyCache.clear();
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * Kysely table types, in camelCase (the CamelCasePlugin maps them to the snake_case columns).
+ *
+ * Portable column types, chosen once for both engines:
+ * - times are ISO-8601 UTC strings with milliseconds (`Date#toISOString`): they sort and compare as text the
+ *   same way on SQLite and PostgreSQL, and never pass through a driver's time-zone conversion;
+ * - booleans are integers 0/1 (SQLite has no boolean type);
+ * - JSON is text, parsed by the repositories (no query filters inside JSON).
+ */
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+type Json = string;
+type Bool = number;
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  createdTime: string;
+  updatedTime: string;
+}
+
+export interface WebsitesTable {
+  organizationId: string;
+  id: string;
+  name: string;
+  url: string;
+  serviceEmail: string | null;
+  servicePhone: string | null;
+  createdTime: string;
+  updatedTime: string;
+}
+
+export interface ApiKeysTable {
+  organizationId: string;
+  id: string;
+  description: string;
+  type: 'secret' | 'publishable';
+  keyHash: string;
+  /** The first characters of the key, to recognise it in lists (never enough to use it). */
+  keyPreview: string;
+  acl: Json | null;
+  allowedIps: Json | null;
+  createdTime: string;
+  updatedTime: string;
+}
+
+export interface CustomersTable {
+  organizationId: string;
+  id: string;
+  websiteId: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  primaryAddress: Json | null;
+  customFields: Json;
+  locale: string | null;
+  revision: number;
+  createdTime: string;
+  updatedTime: string;
+}
+
+export interface AuthTokensTable {
+  tokenHash: string;
+  organizationId: string;
+  customerId: string;
+  expiredTime: string;
+  usedTime: string | null;
+  createdTime: string;
+}
+
+export interface CustomerJwtsTable {
+  organizationId: string;
+  id: string;
+  customerId: string;
+  acl: Json;
+  customClaims: Json | null;
+  expiredTime: string;
+  revokedTime: string | null;
+  createdTime: string;
+  updatedTime: string;
+}
+
+export interface FilesTable {
+  organizationId: string;
+  id: string;
+  /** Set when a customer token uploaded the file: only that customer's tokens may use it. */
+  customerId: string | null;
+  name: string;
+  extension: string;
+  description: string | null;
+  sourceType: string | null;
+  tags: Json;
+  mime: string;
+  size: number;
+  width: number | null;
+  height: number | null;
+  sha1: string;
+  sha256: string;
+  exifData: Json | null;
+  isPublic: Bool;
+  storageKey: string;
+  createdTime: string;
+  updatedTime: string;
+}
+
+export interface AttachmentsTable {
+  organizationId: string;
+  id: string;
+  fileId: string;
+  relatedType: string;
+  relatedId: string;
+  name: string | null;
+  description: string | null;
+  createdTime: string;
+  updatedTime: string;
+}
+
+export interface Database {
+  organizations: OrganizationsTable;
+  websites: WebsitesTable;
+  apiKeys: ApiKeysTable;
+  customers: CustomersTable;
+  authTokens: AuthTokensTable;
+  customerJwts: CustomerJwtsTable;
+  files: FilesTable;
+  attachments: AttachmentsTable;
+}
+
+export type Organization = Selectable<OrganizationsTable>;
+export type Website = Selectable<WebsitesTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type CustomerRow = Selectable<CustomersTable>;
+export type NewCustomerRow = Insertable<CustomersTable>;
+export type CustomerUpdate = Updateable<CustomersTable>;
+export type AuthTokenRow = Selectable<AuthTokensTable>;
+export type CustomerJwtRow = Selectable<CustomerJwtsTable>;
+export type FileRow = Selectable<FilesTable>;
+export type AttachmentRow = Selectable<AttachmentsTable>;

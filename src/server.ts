@@ -1,0 +1,49 @@
+/** Entry: loadConfig → createDeps → buildApp → listen; prints how to use it; closes gracefully on signals. */
+import { buildApp } from './app.ts';
+import type { Config } from './config.ts';
+import { ensureDefaultOrganization } from './modules/organizations/ensure-default-organization.ts';
+import { createDeps } from './runtime.ts';
+
+export async function serve(config: Config): Promise<void> {
+  const deps = await createDeps(config);
+  const app = await buildApp(deps);
+  const org = await ensureDefaultOrganization(deps.db, config);
+  await app.listen({ port: config.port, host: config.host });
+
+  const key = org.secretKey ?? '<your secret key>';
+  const lines = [
+    '',
+    `kycgate is serving on ${config.publicUrl}`,
+    `  organization id : ${org.organizationId}`,
+    `  secret API key  : ${org.secretKey ?? '(set KYCGATE_SECRET_KEY, or create one: kycgate keys create)'}`,
+    ...(org.publishableKey ? [`  publishable key : ${org.publishableKey}`] : []),
+    `  API docs        : ${config.publicUrl}/docs`,
+    `  data            : ${config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'}`,
+    '',
+    'Try it:',
+    `  curl -s -X POST ${config.publicUrl}/organizations/${org.organizationId}/customers \\`,
+    `    -H 'REB-APIKEY: ${key}' -H 'Content-Type: application/json' \\`,
+    `    -d '{"primaryAddress":{"firstName":"Ada","lastName":"Lovelace","dob":"1990-12-10"}}'`,
+    '',
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    const timer = setTimeout(() => process.exit(1), 10_000);
+    timer.unref();
+    app
+      .close()
+      .then(() => deps.db.close())
+      .then(() => process.exit(0))
+      .catch((error: unknown) => {
+        app.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}

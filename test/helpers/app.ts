@@ -1,0 +1,98 @@
+/**
+ * Builds a real app for one test file: real SQLite in a temporary folder, or — when
+ * KYCGATE_TEST_DATABASE_URL names a PostgreSQL server (npm run test:pg) — a fresh schema of its own there.
+ * Nothing is mocked; requests go through `app.inject` or, with `listen()`, over loopback.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { buildApp } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import type { Deps } from '../../src/modules/deps.ts';
+import { createOrganization } from '../../src/modules/organizations/create-organization.ts';
+import { createDeps } from '../../src/runtime.ts';
+
+export interface TestOrg {
+  id: string;
+  websiteId: string;
+  secretKey: string;
+  publishableKey: string;
+}
+
+export interface TestApp {
+  app: Awaited<ReturnType<typeof buildApp>>;
+  deps: Deps;
+  config: Config;
+  org: TestOrg;
+  /** Another organization, for isolation tests. */
+  createOrg(name?: string): Promise<TestOrg>;
+  /** Listens on 127.0.0.1 at a free port; returns the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const testDatabaseUrl = process.env.KYCGATE_TEST_DATABASE_URL;
+
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycgate-test-'));
+  const schema = testDatabaseUrl ? `t_${randomBytes(6).toString('hex')}` : undefined;
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    KYCGATE_JWT_SECRET: randomBytes(32).toString('hex'),
+    RATE_LIMIT_MAX: '0',
+    PUBLIC_URL: 'http://kycgate.test',
+    ...(testDatabaseUrl ? { DATABASE_URL: testDatabaseUrl } : {}),
+    ...env,
+  });
+  const deps = await createDeps(config, schema ? { schema } : {});
+  const app = await buildApp(deps, { logger: false });
+
+  const createOrg = async (name = 'Test organization'): Promise<TestOrg> => {
+    const created = await createOrganization(deps.db, { name });
+    return {
+      id: created.organization.id,
+      websiteId: created.websiteId,
+      secretKey: created.secretKey,
+      publishableKey: created.publishableKey,
+    };
+  };
+  const org = await createOrg();
+
+  return {
+    app,
+    deps,
+    config,
+    org,
+    createOrg,
+    async listen() {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const address = app.server.address();
+      if (!address || typeof address === 'string') throw new Error('no address');
+      return `http://127.0.0.1:${address.port}`;
+    },
+    async close() {
+      await app.close();
+      await deps.db.close();
+      if (schema && testDatabaseUrl) {
+        const client = new pg.Client({ connectionString: testDatabaseUrl });
+        await client.connect();
+        await client.query(`drop schema if exists ${schema} cascade`);
+        await client.end();
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Headers for a secret key. */
+export function secret(org: TestOrg): Record<string, string> {
+  return { 'reb-apikey': org.secretKey };
+}
+
+/** Headers for a bearer token. */
+export function bearer(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}` };
+}
