@@ -20,7 +20,7 @@ try {
 }
 
 console.log(`Running the suite on PostgreSQL (${url})`);
-const result = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], {
+const result = spawnSync('npx', ['vitest', 'run', '--exclude', 'test/unit/**', ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, KYCGATE_TEST_DATABASE_URL: url },
 });

@@ -1,7 +1,7 @@
 /** The `kycgate` command: serve, migrate, orgs create, keys create. */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
-import { migrateToLatest, openDatabase } from './db/database.ts';
+import { migrateToLatest, openDatabase, type Db } from './db/database.ts';
 import { createApiKey } from './modules/api-keys/create-api-key.ts';
 import { createOrganization, findOrganization } from './modules/organizations/create-organization.ts';
 import { serve } from './server.ts';
@@ -18,12 +18,12 @@ Commands:
 Configuration comes from the environment: PORT, HOST, DATA_DIR, DATABASE_URL, STORAGE_URL, PUBLIC_URL,
 KYCGATE_SECRET_KEY, KYCGATE_ORGANIZATION_ID, KYCGATE_JWT_SECRET, WORKERS, LOG_LEVEL (see README).`;
 
-async function withDb<T>(fn: (db: ReturnType<typeof openDatabase>) => Promise<T>): Promise<T> {
+/** Opens the configured database, brings it up to date, runs `fn`, closes. */
+async function withDb<T>(fn: (db: Db, applied: string[]) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const db = openDatabase(config.database);
   try {
-    await migrateToLatest(db);
-    return await fn(db);
+    return await fn(db, await migrateToLatest(db));
   } finally {
     await db.close();
   }
@@ -36,8 +36,8 @@ async function main(argv: string[]): Promise<number> {
       await serve(loadConfig());
       return -1;
     case 'migrate': {
-      const applied = await withDb(async () => Promise.resolve([]));
-      console.log(applied.length ? 'migrated' : 'database is up to date');
+      const applied = await withDb((_db, names) => Promise.resolve(names));
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
       return 0;
     }
     case 'orgs': {

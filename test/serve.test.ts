@@ -1,0 +1,81 @@
+/**
+ * `kycgate serve` as a user runs it: a child process on a fresh DATA_DIR. What it prints must work:
+ * the curl example's request, with the printed key and organization, creates a customer.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycgate-serve-'));
+const port = 20_000 + Math.floor(Math.random() * 20_000);
+let child: ChildProcess | undefined;
+
+afterAll(() => {
+  child?.kill('SIGKILL');
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+function start(): Promise<{ output: string; process: ChildProcess }> {
+  const proc = spawn(process.execPath, ['bin/kycgate.js', 'serve'], {
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: '',
+    },
+  });
+  child = proc;
+  return new Promise((resolve, reject) => {
+    let output = '';
+    proc.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Try it:') && output.trimEnd().endsWith("}}'")) resolve({ output, process: proc });
+    });
+    proc.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    proc.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
+  });
+}
+
+function exited(proc: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => proc.on('exit', (code) => resolve(code)));
+}
+
+describe('kycgate serve', () => {
+  it('prints a base URL, organization, keys and a curl example that works, and stops on SIGTERM', async () => {
+    const { output, process: proc } = await start();
+    expect(output).toContain(`kycgate is serving on http://localhost:${port}`);
+    const org = /organization id : (\S+)/.exec(output)?.[1];
+    const key = /secret API key {2}: (sk_\S+)/.exec(output)?.[1];
+    expect(org).toMatch(/^org_/);
+    expect(key).toMatch(/^sk_sandbox_/);
+    const curl =
+      /curl -s -X POST (\S+) \\\n\s+-H 'REB-APIKEY: (\S+)' -H 'Content-Type: application\/json' \\\n\s+-d '(.+)'/.exec(
+        output,
+      );
+    expect(curl?.[2]).toBe(key);
+
+    const res = await fetch(curl![1]!.replace('localhost', '127.0.0.1'), {
+      method: 'POST',
+      headers: { 'REB-APIKEY': curl![2]!, 'Content-Type': 'application/json' },
+      body: curl![3]!,
+    });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ firstName: 'Ada', lastName: 'Lovelace' });
+
+    const done = exited(proc);
+    proc.kill('SIGTERM');
+    expect(await done).toBe(0);
+
+    // A second start finds the same organization and can print its key again.
+    const again = await start();
+    expect(again.output).toContain(`organization id : ${org}`);
+    expect(again.output).toContain(`secret API key  : ${key}`);
+    const stopped = exited(again.process);
+    again.process.kill('SIGTERM');
+    expect(await stopped).toBe(0);
+  });
+});
