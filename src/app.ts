@@ -29,6 +29,12 @@ export const STOREFRONT_PREFIXES = [
 /** Raw-body uploads (`POST /files` with the bytes as the body). */
 const BINARY_TYPES = /^(image\/[\w.+-]+|application\/pdf|application\/octet-stream)\s*(;.*)?$/i;
 
+interface ObjectSchema {
+  properties?: Record<string, unknown>;
+  required?: string[];
+}
+const ORGANIZATION_ID_PARAM = { type: 'string', maxLength: 50 };
+
 const SECURITY: Record<PrincipalKind, Record<string, string[]>> = {
   secret: { SecretApiKey: [] },
   publishable: { PublishableApiKey: [] },
@@ -76,6 +82,11 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
       done(null, text === '' ? undefined : Object.fromEntries(new URLSearchParams(text)));
     },
   );
+  // …and an absent body (that empty form, or none at all) reads as `{}`, so body schemas and their
+  // defaults apply instead of a 422 for "body must be object". An explicit JSON `null` is still refused.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && ['POST', 'PUT', 'PATCH'].includes(request.method)) request.body = {};
+  });
   app.addContentTypeParser(
     BINARY_TYPES,
     { parseAs: 'buffer', bodyLimit: config.maxUploadBytes },
@@ -118,6 +129,23 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
           if (index > 0) {
             scope.addHook('onRoute', (route) => {
               route.schema = { ...route.schema, hide: true };
+            });
+          }
+          if (prefix.includes(':organizationId')) {
+            // A route's own `params` schema names only its own parameters: add the prefix's, or the
+            // OpenAPI document leaves `{organizationId}` undeclared (Swagger automatically adds it only to
+            // routes without a params schema).
+            scope.addHook('onRoute', (route) => {
+              const params = route.schema?.params as ObjectSchema | undefined;
+              if (!params?.properties || 'organizationId' in params.properties) return;
+              route.schema = {
+                ...route.schema,
+                params: {
+                  ...params,
+                  properties: { organizationId: ORGANIZATION_ID_PARAM, ...params.properties },
+                  required: ['organizationId', ...(params.required ?? [])],
+                },
+              };
             });
           }
           for (const plugin of plugins) await scope.register(plugin, deps);

@@ -5,11 +5,13 @@ import { migrateToLatest, openDatabase, type Db } from './db/database.ts';
 import { createApiKey } from './modules/api-keys/create-api-key.ts';
 import { createOrganization, findOrganization } from './modules/organizations/create-organization.ts';
 import { serve } from './server.ts';
+import { runWorker } from './worker.ts';
 
 const USAGE = `Usage: kycgate <command>
 
 Commands:
   serve                                   run the HTTP API (embedded defaults: SQLite + files in DATA_DIR)
+  worker                                  run the job loop alone (analysis, expiry sweeps)
   migrate                                 bring the database schema up to date
   orgs create [--name NAME] [--id ID]     create an organization; prints its id and keys
   keys create --org ID [--type secret|publishable] [--description TEXT]
@@ -34,6 +36,9 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'serve':
       await serve(loadConfig());
+      return -1;
+    case 'worker':
+      await runWorker(loadConfig());
       return -1;
     case 'migrate': {
       const applied = await withDb((_db, names) => Promise.resolve(names));

@@ -6,6 +6,8 @@
 export const ERROR_CODES = {
   'bad-request': { status: 400, title: 'Bad Request' },
   unauthorized: { status: 401, title: 'Unauthorized' },
+  /** A customer token (e.g. a gatherer link's) that has expired: the gatherer turns it into `token_expired`. */
+  'token-expired': { status: 401, title: 'Token expired' },
   forbidden: { status: 403, title: 'Forbidden' },
   'not-found': { status: 404, title: 'Not Found' },
   'method-not-allowed': { status: 405, title: 'Method Not Allowed' },

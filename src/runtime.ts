@@ -9,7 +9,10 @@ import { createAuthenticator } from './auth/authenticate.ts';
 import { JwtSigner } from './auth/customer-jwt.ts';
 import type { Config } from './config.ts';
 import { migrateToLatest, openDatabase, type OpenDatabaseOptions } from './db/database.ts';
+import type { Analyzer } from './analysis/analyzer.ts';
+import { testBureau } from './analysis/credit-bureau.ts';
 import type { Deps } from './modules/deps.ts';
+import { createJobs, type Jobs } from './modules/jobs.ts';
 import { FsBlobStore } from './storage/fs-blob-store.ts';
 
 /** The JWT secret from config, else from its key file, created (mode 600) on first use. */
@@ -27,7 +30,16 @@ export function resolveJwtSecret(config: Config): string {
   return secret;
 }
 
-export async function createDeps(config: Config, dbOptions: OpenDatabaseOptions = {}): Promise<Deps> {
+export interface CreateDepsOptions extends OpenDatabaseOptions {
+  /**
+   * Document analyzers. None is registered by default yet: identity and address documents wait for a
+   * person until the analysis pipeline lands.
+   */
+  analyzers?: Analyzer[];
+}
+
+export async function createDeps(config: Config, options: CreateDepsOptions = {}): Promise<Deps> {
+  const dbOptions: OpenDatabaseOptions = options.schema ? { schema: options.schema } : {};
   const db = openDatabase(config.database, dbOptions);
   try {
     await migrateToLatest(db, dbOptions.schema);
@@ -36,11 +48,18 @@ export async function createDeps(config: Config, dbOptions: OpenDatabaseOptions 
     throw error;
   }
   const jwt = new JwtSigner(resolveJwtSecret(config));
-  return {
+  const deps: Deps = {
     config,
     db,
     blobs: new FsBlobStore(config.storage.dir),
     jwt,
     authenticator: createAuthenticator(db, jwt),
+    analyzers: new Map(options.analyzers?.map((a) => [a.documentType, a]) ?? []),
+    creditBureau: testBureau,
+    jobs: undefined as unknown as Jobs,
+    wakeWorker: () => {},
   };
+  // Jobs close over the finished deps (their handlers call use cases with them).
+  deps.jobs = createJobs(deps);
+  return deps;
 }

@@ -3,11 +3,14 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { ensureDefaultOrganization } from './modules/organizations/ensure-default-organization.ts';
 import { createDeps } from './runtime.ts';
+import { startJobWorker } from './worker.ts';
 
 export async function serve(config: Config): Promise<void> {
   const deps = await createDeps(config);
   const app = await buildApp(deps);
   const org = await ensureDefaultOrganization(deps.db, config);
+  // Embedded mode: the job loop runs in this process unless WORKERS=0 (then run `kycgate worker`).
+  const worker = config.workers > 0 ? startJobWorker(deps, app.log) : undefined;
   // Signal handlers first: a supervisor may stop us the moment we say we are up.
   let closing = false;
   const shutdown = (signal: string) => {
@@ -16,8 +19,8 @@ export async function serve(config: Config): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
-    app
-      .close()
+    Promise.resolve(worker?.stop())
+      .then(() => app.close())
       .then(() => deps.db.close())
       .then(() => process.exit(0))
       .catch((error: unknown) => {
@@ -38,6 +41,7 @@ export async function serve(config: Config): Promise<void> {
     ...(org.publishableKey ? [`  publishable key : ${org.publishableKey}`] : []),
     `  API docs        : ${config.publicUrl}/docs`,
     `  data            : ${config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'}`,
+    `  job worker      : ${worker ? `in-process (${config.workers})` : 'none here (WORKERS=0): run kycgate worker'}`,
     '',
     'Try it:',
     `  curl -s -X POST ${config.publicUrl}/organizations/${org.organizationId}/customers \\`,
@@ -46,5 +50,4 @@ export async function serve(config: Config): Promise<void> {
     '',
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-
 }

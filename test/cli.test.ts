@@ -13,7 +13,7 @@ const cli = (...args: string[]) => run(process.execPath, ['bin/kycgate.js', ...a
 afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe('kycgate CLI', () => {
-  it('migrates, creates an organization and a key', async () => {
+  it('migrates, creates an organization and a key', { timeout: 60_000 }, async () => {
     expect((await cli('migrate')).stdout).toContain('2026-11-22-foundation');
     expect((await cli('migrate')).stdout).toContain('up to date');
     const org = JSON.parse((await cli('orgs', 'create', '--name', 'Acme', '--id', 'org_acme')).stdout);

@@ -8,6 +8,7 @@
  */
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
 import type { Db } from '../db/database.ts';
+import { AppError } from '../errors.ts';
 import { hashSecret } from '../lib/secrets.ts';
 import type { Acl } from './acl.ts';
 import type { JwtSigner } from './customer-jwt.ts';
@@ -48,10 +49,15 @@ export function ipAllowed(ip: string, allowed: string[]): boolean {
   return list.check(plain, isIPv4(plain) ? 'ipv4' : 'ipv6');
 }
 
+function tokenExpired(): AppError {
+  return new AppError('token-expired', 'The token has expired; ask for a new link or log in again');
+}
+
 export function createAuthenticator(db: Db, jwt: JwtSigner): Authenticator {
   const keyCache = new Map<string, CachedKey>();
 
-  async function lookupKey(key: string, expected: 'secret' | 'publishable'): Promise<CachedKey> {
+  /** The key's principal whatever header it came in; the caller checks the kind (the cache is shared). */
+  async function lookupKey(key: string): Promise<CachedKey> {
     const hash = hashSecret(key);
     const cached = keyCache.get(hash);
     if (cached && cached.expires > Date.now()) return cached;
@@ -71,7 +77,6 @@ export function createAuthenticator(db: Db, jwt: JwtSigner): Authenticator {
     } else if (row?.type === 'publishable') {
       principal = { kind: 'publishable', organizationId: row.organizationId, apiKeyId: row.id };
     }
-    if (principal && principal.kind !== expected) principal = null;
     const entry: CachedKey = {
       principal,
       allowedIps: row?.allowedIps ? (JSON.parse(row.allowedIps) as string[]) : null,
@@ -87,14 +92,15 @@ export function createAuthenticator(db: Db, jwt: JwtSigner): Authenticator {
     expected: 'secret' | 'publishable',
     ip: string,
   ): Promise<Principal | null> {
-    const { principal, allowedIps } = await lookupKey(key, expected);
-    if (!principal) return null;
+    const { principal, allowedIps } = await lookupKey(key);
+    if (principal?.kind !== expected) return null;
     if (allowedIps && allowedIps.length > 0 && !ipAllowed(ip, allowedIps)) return null;
     return principal;
   }
 
   async function fromJwt(token: string): Promise<Principal | null> {
     const claims = await jwt.verify(token);
+    if (claims === 'expired') throw tokenExpired();
     if (!claims) return null;
     const row = await db.kysely
       .selectFrom('customerJwts')
@@ -103,7 +109,7 @@ export function createAuthenticator(db: Db, jwt: JwtSigner): Authenticator {
       .where('id', '=', claims.jwtId)
       .executeTakeFirst();
     if (!row || row.revokedTime !== null || row.customerId !== claims.customerId) return null;
-    if (Date.parse(row.expiredTime) <= Date.now()) return null;
+    if (Date.parse(row.expiredTime) <= Date.now()) throw tokenExpired();
     return {
       kind: 'customer',
       organizationId: claims.organizationId,

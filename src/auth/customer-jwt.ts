@@ -21,10 +21,15 @@ export class JwtSigner {
     this.key = new TextEncoder().encode(secret);
   }
 
+  /**
+   * Signs a token. The same claims, expiry and `issuedAt` give the same string, so a stored token row can
+   * be shown again (gatherer links) without keeping the token itself.
+   */
   async sign(
     claims: CustomerTokenClaims,
     expiredTime: Date,
     extra: Record<string, unknown> = {},
+    issuedAt: Date = new Date(),
   ): Promise<string> {
     return new SignJWT({ ...extra, org: claims.organizationId })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -32,13 +37,15 @@ export class JwtSigner {
       .setAudience(AUDIENCE)
       .setSubject(claims.customerId)
       .setJti(claims.jwtId)
-      .setIssuedAt()
+      .setIssuedAt(Math.floor(issuedAt.getTime() / 1000))
       .setExpirationTime(Math.floor(expiredTime.getTime() / 1000))
       .sign(this.key);
   }
 
-  /** The token's claims, or null when it is malformed, forged, expired or of another kind. */
-  async verify(token: string): Promise<(CustomerTokenClaims & { payload: Record<string, unknown> }) | null> {
+  /** The token's claims; `expired` for a genuine token past its expiry; null when malformed, forged or foreign. */
+  async verify(
+    token: string,
+  ): Promise<(CustomerTokenClaims & { payload: Record<string, unknown> }) | 'expired' | null> {
     try {
       const { payload } = await jwtVerify(token, this.key, {
         algorithms: ['HS256'],
@@ -54,6 +61,8 @@ export class JwtSigner {
       }
       return { organizationId: payload.org, customerId: payload.sub, jwtId: payload.jti, payload };
     } catch (error) {
+      // jose checks the signature before the time claims: an expired token is a genuine one.
+      if (error instanceof errors.JWTExpired) return 'expired';
       if (error instanceof errors.JOSEError) return null;
       throw error;
     }

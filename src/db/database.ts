@@ -98,6 +98,9 @@ export async function migrateToLatest(db: Db, schema?: string): Promise<string[]
   const migrator = new Migrator({
     db: db.kysely,
     provider: { getMigrations: () => Promise.resolve(migrations) },
+    // Kysely looks for its migration tables in every schema unless told which one: with one schema per
+    // test file, a migrator would see another schema's kysely_migration table and fail (42P01).
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw new Error('database migration failed', { cause: error });

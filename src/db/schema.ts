@@ -115,6 +115,98 @@ export interface AttachmentsTable {
   updatedTime: string;
 }
 
+/** The job queue (src/queue/): one row per job, kept after it finishes for diagnosis. */
+export interface JobsTable {
+  /** `job_…` */
+  id: string;
+  name: string;
+  payload: Json;
+  /** Dedupe key: unique among live (pending or running) jobs. */
+  jobKey: string | null;
+  status: 'pending' | 'running' | 'done' | 'parked';
+  /** Claims so far, including the running one. */
+  attempts: number;
+  maxAttempts: number;
+  /** Not claimed before this time. */
+  runAt: string;
+  /** The worker holding the lease while `running`. */
+  lockedBy: string | null;
+  /** The lease: past this time another worker may take the job over. */
+  lockedUntil: string | null;
+  /** The last failure, truncated. */
+  lastError: string | null;
+  createdTime: string;
+  updatedTime: string;
+  finishedTime: string | null;
+}
+
+export interface KycSettingsTable {
+  organizationId: string;
+  settings: Json;
+  updatedTime: string;
+}
+
+export interface KycRequestsTable {
+  organizationId: string;
+  id: string;
+  customerId: string;
+  /** The requested document specs (`KycRequestDocument[]`). */
+  documents: Json;
+  status: string;
+  redirectUrl: string | null;
+  reason: string | null;
+  matchLevel: number;
+  revision: number;
+  expirationTime: string;
+  /** The customer JWT row behind the gatherer link. */
+  gathererJwtId: string | null;
+  createdTime: string;
+  updatedTime: string;
+}
+
+export interface KycDocumentsTable {
+  organizationId: string;
+  id: string;
+  customerId: string;
+  requestId: string | null;
+  documentType: string;
+  documentSubtype: string | null;
+  status: string;
+  /** 1 while the document waits for a person (no analyzer, manual band, or analysis parked). */
+  reviewRequired: Bool;
+  fileIds: Json;
+  rejectionReason: Json | null;
+  processedTime: string | null;
+  reviewerId: string | null;
+  reviewerName: string | null;
+  reviewStartTime: string | null;
+  reviewTime: string | null;
+  notes: string | null;
+  reason: string | null;
+  matchLevel: number;
+  revision: number;
+  documentMatches: Json | null;
+  parsedData: Json | null;
+  settings: Json | null;
+  /** Internal: what the analyzer saw (never serialized to clients as is). */
+  evidence: Json | null;
+  createdTime: string;
+  updatedTime: string;
+}
+
+export interface EventsTable {
+  organizationId: string;
+  id: string;
+  eventType: string;
+  resourceType: string;
+  resourceId: string;
+  customerId: string;
+  revision: number;
+  /** The resource as the API showed it at this revision. */
+  payload: Json;
+  createdTime: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   websites: WebsitesTable;
@@ -124,6 +216,11 @@ export interface Database {
   customerJwts: CustomerJwtsTable;
   files: FilesTable;
   attachments: AttachmentsTable;
+  kycSettings: KycSettingsTable;
+  kycRequests: KycRequestsTable;
+  kycDocuments: KycDocumentsTable;
+  events: EventsTable;
+  jobs: JobsTable;
 }
 
 export type Organization = Selectable<OrganizationsTable>;
@@ -136,3 +233,6 @@ export type AuthTokenRow = Selectable<AuthTokensTable>;
 export type CustomerJwtRow = Selectable<CustomerJwtsTable>;
 export type FileRow = Selectable<FilesTable>;
 export type AttachmentRow = Selectable<AttachmentsTable>;
+export type KycRequestRow = Selectable<KycRequestsTable>;
+export type KycDocumentRow = Selectable<KycDocumentsTable>;
+export type EventRow = Selectable<EventsTable>;

@@ -6,7 +6,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
-import type { InvalidField } from '../errors.ts';
+import { AppError, type InvalidField } from '../errors.ts';
 
 function makeAjv(coerce: boolean): Ajv {
   const ajv = new Ajv({
@@ -94,4 +94,14 @@ function messageOf(error: ErrorObject): string {
     default:
       return error.message ?? 'is invalid';
   }
+}
+
+/** Validates `data` against `schema` outside a route (bodies whose shape depends on a field); 422 on failure. */
+export function validateWith(schema: object, data: unknown): void {
+  const validate = bodyAjv.compile(schema);
+  if (validate(data)) return;
+  const invalidFields = toInvalidFields(validate.errors ?? []);
+  throw new AppError('validation-error', invalidFields.map((f) => `${f.field} ${f.message}`).join('; '), {
+    invalidFields,
+  });
 }

@@ -1,9 +1,13 @@
-/** What route plugins and use cases are handed: everything is passed in, nothing is a global. */
+/** What route plugins, use cases and jobs are handed: everything is passed in, nothing is a global. */
+import type { Analyzer } from '../analysis/analyzer.ts';
+import type { CreditBureau } from '../analysis/credit-bureau.ts';
+import type { DocumentType } from '../analysis/vocabulary.ts';
 import type { Authenticator } from '../auth/authenticate.ts';
 import type { JwtSigner } from '../auth/customer-jwt.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/database.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
+import type { Jobs } from './jobs.ts';
 
 export interface Deps {
   config: Config;
@@ -11,6 +15,12 @@ export interface Deps {
   blobs: BlobStore;
   jwt: JwtSigner;
   authenticator: Authenticator;
+  /** The analyzer of each document type that has one; the others go to manual review. */
+  analyzers: ReadonlyMap<DocumentType, Analyzer>;
+  creditBureau: CreditBureau;
+  jobs: Jobs;
+  /** Tells an in-process worker that a job was just committed (no-op without one). */
+  wakeWorker(): void;
 }
 
 /** Absolute URL of an organization resource, for `_links` and `Location`. */

@@ -1,9 +1,15 @@
 /** Every area's route plugins, by API surface. app.ts mounts each surface under all of its prefixes. */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { apiKeysRoutes } from './api-keys/api-keys.routes.ts';
+import { attachmentsRoutes } from './attachments/attachments.routes.ts';
 import { customerAuthRoutes, storefrontLogoutRoutes } from './customer-auth/customer-auth.routes.ts';
 import { customersRoutes } from './customers/customers.routes.ts';
 import type { Deps } from './deps.ts';
+import { eventsRoutes } from './events/events.routes.ts';
+import { filesRoutes } from './files/files.routes.ts';
+import { kycDocumentsRoutes, storefrontKycDocumentsRoutes } from './kyc-documents/kyc-documents.routes.ts';
+import { kycRequestsRoutes, storefrontKycRequestsRoutes } from './kyc-requests/kyc-requests.routes.ts';
+import { kycSettingsRoutes } from './kyc-settings/kyc-settings.routes.ts';
 import { storefrontAccountRoutes } from './storefront-account/storefront-account.routes.ts';
 import { websitesCoreRoutes, websitesStorefrontRoutes } from './websites/websites.routes.ts';
 
@@ -12,10 +18,18 @@ export const coreRoutes: FastifyPluginAsyncTypebox<Deps>[] = [
   apiKeysRoutes,
   customerAuthRoutes,
   websitesCoreRoutes,
+  filesRoutes,
+  attachmentsRoutes,
+  kycRequestsRoutes,
+  kycDocumentsRoutes,
+  kycSettingsRoutes,
+  eventsRoutes,
 ];
 
 export const storefrontRoutes: FastifyPluginAsyncTypebox<Deps>[] = [
   storefrontAccountRoutes,
   storefrontLogoutRoutes,
   websitesStorefrontRoutes,
+  storefrontKycRequestsRoutes,
+  storefrontKycDocumentsRoutes,
 ];

@@ -13,6 +13,8 @@ import { loadConfig, type Config } from '../../src/config.ts';
 import type { Deps } from '../../src/modules/deps.ts';
 import { createOrganization } from '../../src/modules/organizations/create-organization.ts';
 import { createDeps } from '../../src/runtime.ts';
+import type { Analyzer } from '../../src/analysis/analyzer.ts';
+import { createQueue, type DrainResult } from '../../src/queue/queue.ts';
 
 export interface TestOrg {
   id: string;
@@ -28,6 +30,8 @@ export interface TestApp {
   org: TestOrg;
   /** Another organization, for isolation tests. */
   createOrg(name?: string): Promise<TestOrg>;
+  /** Runs every due job (analysis, sweeps) to the end, synchronously: tests never sleep for the worker. */
+  drainJobs(): Promise<DrainResult>;
   /** Listens on 127.0.0.1 at a free port; returns the base URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -35,7 +39,15 @@ export interface TestApp {
 
 export const testDatabaseUrl = process.env.KYCGATE_TEST_DATABASE_URL;
 
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Document analyzers to register (tests of the analysis plumbing). */
+  analyzers?: Analyzer[];
+}
+
+export async function createTestApp(
+  env: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycgate-test-'));
   const schema = testDatabaseUrl ? `t_${randomBytes(6).toString('hex')}` : undefined;
   const config = loadConfig({
@@ -47,7 +59,11 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     ...(testDatabaseUrl ? { DATABASE_URL: testDatabaseUrl } : {}),
     ...env,
   });
-  const deps = await createDeps(config, schema ? { schema } : {});
+  const deps = await createDeps(config, {
+    ...(schema ? { schema } : {}),
+    ...(options.analyzers ? { analyzers: options.analyzers } : {}),
+  });
+  const queue = createQueue(deps.db, { jobs: Object.values(deps.jobs) });
   const app = await buildApp(deps, { logger: false });
 
   const createOrg = async (name = 'Test organization'): Promise<TestOrg> => {
@@ -67,6 +83,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     config,
     org,
     createOrg,
+    drainJobs: () => queue.drain(),
     async listen() {
       await app.listen({ port: 0, host: '127.0.0.1' });
       const address = app.server.address();

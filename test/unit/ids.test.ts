@@ -13,3 +13,10 @@ describe('ids', () => {
     expect(new Set(Array.from({ length: 1000 }, () => ulid(1))).size).toBe(1000);
   });
 });
+
+describe('ulid monotonicity', () => {
+  it('sorts ids made in the same millisecond in creation order', () => {
+    const ids = Array.from({ length: 500 }, () => ulid(1_750_000_000_000));
+    expect([...ids].sort()).toEqual(ids);
+  });
+});

@@ -1,7 +1,11 @@
 /** Every migration, in order. Names are ISO-dated; a new migration is a new file appended here. */
 import type { Migration } from 'kysely';
 import * as foundation from './2026-11-22-foundation.ts';
+import * as jobs from './2026-11-22-jobs.ts';
+import * as kyc from './2026-11-22-kyc.ts';
 
 export const migrations: Record<string, Migration> = {
   '2026-11-22-foundation': foundation,
+  '2026-11-22-jobs': jobs,
+  '2026-11-22-kyc': kyc,
 };

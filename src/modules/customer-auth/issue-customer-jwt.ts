@@ -18,6 +18,8 @@ export interface IssueCustomerJwtInput {
   acl?: Acl | undefined;
   customClaims?: Record<string, unknown> | null | undefined;
   expiredTime?: Date | undefined;
+  /** Extra claims written into the token itself (e.g. `kycRequestId`). */
+  tokenClaims?: Record<string, unknown>;
 }
 
 export async function issueCustomerJwt(
@@ -42,6 +44,8 @@ export async function issueCustomerJwt(
   const token = await deps.jwt.sign(
     { organizationId: row.organizationId, customerId: row.customerId, jwtId: row.id },
     expiredTime,
+    input.tokenClaims,
+    now,
   );
   return { row, token };
 }

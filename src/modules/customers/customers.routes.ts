@@ -14,6 +14,7 @@ import {
 import { parseExpand, parseFilter, parseSort } from '../../lib/collection-query.ts';
 import type { CustomerRow } from '../../db/schema.ts';
 import { resourceUrl, type Deps } from '../deps.ts';
+import { customersWithFulfilledKyc } from '../kyc-documents/kyc-documents.repo.ts';
 import { findWebsite } from '../websites/websites.repo.ts';
 import { Customer, CUSTOMER_EXPANDS, CustomerInput } from './customers.schemas.ts';
 import { CUSTOMER_FILTERS, CUSTOMER_SORTS, findCustomer, listCustomers } from './customers.repo.ts';
@@ -23,12 +24,15 @@ import { createCustomer, upsertCustomer } from './save-customer.ts';
 const tags = ['Customers'];
 
 export const customersRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, deps) => {
-  const present = async (row: CustomerRow, expand: Set<string>) => {
+  /** `fulfilled`: the customers with fulfilled KYC among a page, looked up once for the whole page. */
+  const present = async (row: CustomerRow, expand: Set<string>, fulfilled?: Set<string>) => {
     const website =
       expand.has('website') && row.websiteId
         ? await findWebsite(deps.db.kysely, row.organizationId, row.websiteId)
         : undefined;
-    return presentCustomer(deps.config, row, { website });
+    const withKyc =
+      fulfilled ?? (await customersWithFulfilledKyc(deps.db.kysely, row.organizationId, [row.id]));
+    return presentCustomer(deps.config, row, { website, hasFulfilledKyc: withKyc.has(row.id) });
   };
 
   app.get(
@@ -57,7 +61,12 @@ export const customersRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, deps
         offset,
         q: query.q,
       });
-      const items = await Promise.all(rows.map((row) => present(row, expand)));
+      const fulfilled = await customersWithFulfilledKyc(
+        deps.db.kysely,
+        organizationId,
+        rows.map((row) => row.id),
+      );
+      const items = await Promise.all(rows.map((row) => present(row, expand, fulfilled)));
       return sendPage(reply, { items, total, limit, offset });
     },
   );

@@ -23,7 +23,7 @@ export function contactHash(contact: ContactObject): string {
 export function presentCustomer(
   config: Config,
   row: CustomerRow,
-  embedded: { website?: WebsiteRow | undefined } = {},
+  extra: { website?: WebsiteRow | undefined; hasFulfilledKyc?: boolean } = {},
 ): Customer {
   const customer: Customer = {
     id: row.id,
@@ -36,7 +36,7 @@ export function presentCustomer(
     customFields: JSON.parse(row.customFields) as Record<string, unknown>,
     locale: row.locale,
     tags: [],
-    hasFulfilledKyc: false,
+    hasFulfilledKyc: extra.hasFulfilledKyc ?? false,
     revision: row.revision,
     createdTime: row.createdTime,
     updatedTime: row.updatedTime,
@@ -52,6 +52,6 @@ export function presentCustomer(
       },
     ],
   };
-  if (embedded.website) customer._embedded = { website: presentWebsite(config, embedded.website) };
+  if (extra.website) customer._embedded = { website: presentWebsite(config, extra.website) };
   return customer;
 }

@@ -1,0 +1,69 @@
+/**
+ * The event outbox: every KYC event is written here in the same transaction as the change that causes it,
+ * with the resource's revision and its API representation at that revision. Webhook delivery reads it.
+ */
+import type { Executor } from '../../db/database.ts';
+import type { EventRow } from '../../db/schema.ts';
+import { applySort, filterWhere, toCount, type FilterColumn } from '../../db/collection.ts';
+import { newId } from '../../lib/ids.ts';
+import type { FilterClause, SortKey } from '../../lib/collection-query.ts';
+
+export const KYC_EVENT_TYPES = [
+  'kyc-document-created',
+  'kyc-document-modified',
+  'kyc-document-reviewed',
+  'kyc-document-accepted',
+  'kyc-document-rejected',
+  'kyc-document-archived',
+  'kyc-request-attempted',
+  'kyc-request-partially-fulfilled',
+  'kyc-request-fulfilled',
+  'kyc-request-failed',
+] as const;
+export type KycEventType = (typeof KYC_EVENT_TYPES)[number];
+
+export interface NewEvent {
+  organizationId: string;
+  eventType: KycEventType;
+  resourceType: 'kyc-document' | 'kyc-request';
+  resourceId: string;
+  customerId: string;
+  revision: number;
+  payload: unknown;
+}
+
+export async function recordEvent(db: Executor, event: NewEvent): Promise<EventRow> {
+  const row: EventRow = {
+    ...event,
+    id: newId('evt'),
+    payload: JSON.stringify(event.payload),
+    createdTime: new Date().toISOString(),
+  };
+  await db.insertInto('events').values(row).execute();
+  return row;
+}
+
+export const EVENT_FILTERS: Record<string, FilterColumn> = {
+  id: { type: 'id', column: 'id' },
+  eventType: { type: 'enum', column: 'eventType', values: KYC_EVENT_TYPES },
+  resourceType: { type: 'enum', column: 'resourceType', values: ['kyc-document', 'kyc-request'] },
+  resourceId: { type: 'id', column: 'resourceId' },
+  customerId: { type: 'id', column: 'customerId' },
+  createdTime: { type: 'datetime', column: 'createdTime' },
+};
+
+export async function listEvents(
+  db: Executor,
+  organizationId: string,
+  options: { clauses: FilterClause[]; sort: SortKey[]; limit: number; offset: number },
+): Promise<{ rows: EventRow[]; total: number }> {
+  let query = db.selectFrom('events').where('organizationId', '=', organizationId);
+  const where = filterWhere(options.clauses, EVENT_FILTERS);
+  if (where) query = query.where(where);
+  const count = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
+  const rows = await applySort(query.selectAll(), options.sort, { id: 'id', createdTime: 'createdTime' })
+    .limit(options.limit)
+    .offset(options.offset)
+    .execute();
+  return { rows, total: toCount(count.count) };
+}

@@ -1,0 +1,132 @@
+/**
+ * The analysis job of one document: `pending` → `in-progress` → decided (accepted, rejected, or `pending`
+ * for a person in the manual band). Idempotent: a rerun after a crash picks the document up where it is;
+ * a document decided, archived or sent to review meanwhile is left alone. When the job is parked (its
+ * attempts used up), the document goes to manual review — never lost, never stuck `in-progress`.
+ */
+import Type from 'typebox';
+import { decide } from '../../analysis/decide.ts';
+import type { AnalyzerFile } from '../../analysis/analyzer.ts';
+import type { DocumentSubtype, DocumentType } from '../../analysis/vocabulary.ts';
+import type { Executor } from '../../db/database.ts';
+import type { KycDocumentRow } from '../../db/schema.ts';
+import { defineJob } from '../../queue/queue.ts';
+import type { Deps } from '../deps.ts';
+import { findCustomer } from '../customers/customers.repo.ts';
+import { findFile } from '../files/files.repo.ts';
+import { findKycRequest, lockKycRequest, requestedDocuments } from '../kyc-requests/kyc-requests.repo.ts';
+import { loadKycSettings } from '../kyc-settings/kyc-settings.repo.ts';
+import { analyzerCustomer } from './analyzer-customer.ts';
+import { afterDocumentChange, eventForStatus, recordDocumentEvent } from './document-lifecycle.ts';
+import { findKycDocument, updateKycDocument } from './kyc-documents.repo.ts';
+
+export const AnalyzeKycDocumentPayload = Type.Object({
+  organizationId: Type.String({ maxLength: 50 }),
+  documentId: Type.String({ maxLength: 50 }),
+});
+
+/** Analysis is retried 3 times (10 s, 20 s apart at first), then left to a person. */
+const ANALYSIS_MAX_ATTEMPTS = 3;
+
+async function sendToReview(deps: Deps, trx: Executor, row: KycDocumentRow, why: string): Promise<void> {
+  const updated = await updateKycDocument(trx, row, {
+    status: 'pending',
+    reviewRequired: 1,
+    evidence: JSON.stringify({
+      ...(row.evidence ? (JSON.parse(row.evidence) as object) : {}),
+      analysisError: why,
+    }),
+  });
+  await afterDocumentChange(deps, trx, updated, 'kyc-document-modified');
+}
+
+export function defineAnalyzeKycDocumentJob(deps: Deps) {
+  return defineJob({
+    name: 'kyc-document.analyze',
+    payload: AnalyzeKycDocumentPayload,
+    maxAttempts: ANALYSIS_MAX_ATTEMPTS,
+    backoff: { baseMs: 10_000, maxMs: 300_000 },
+    async handler({ organizationId, documentId }, ctx) {
+      const started = await deps.db.transaction(async (trx) => {
+        const row = await findKycDocument(trx, organizationId, documentId);
+        if (!row || row.reviewRequired === 1 || (row.status !== 'pending' && row.status !== 'in-progress'))
+          return null;
+        if (row.status === 'in-progress') return row;
+        const updated = await updateKycDocument(trx, row, { status: 'in-progress' });
+        await recordDocumentEvent(deps, trx, 'kyc-document-modified', updated);
+        return updated;
+      });
+      if (!started) return;
+
+      const analyzer = deps.analyzers.get(started.documentType as DocumentType);
+      if (!analyzer) {
+        await deps.db.transaction((trx) =>
+          sendToReview(deps, trx, started, 'no analyzer for this document type'),
+        );
+        return;
+      }
+      const db = deps.db.kysely;
+      const customer = await findCustomer(db, organizationId, started.customerId);
+      if (!customer) throw new Error('the document’s customer is gone');
+      const settings = await loadKycSettings(db, organizationId);
+      const request = started.requestId
+        ? await findKycRequest(db, organizationId, started.requestId)
+        : undefined;
+      const spec = request
+        ? requestedDocuments(request).find((d) => d.type === started.documentType)
+        : undefined;
+      const files: AnalyzerFile[] = [];
+      for (const fileId of JSON.parse(started.fileIds) as string[]) {
+        const file = await findFile(db, organizationId, fileId);
+        const bytes = file ? await deps.blobs.get(file.storageKey) : null;
+        if (!file || !bytes) continue;
+        files.push({ id: file.id, mime: file.mime, tags: JSON.parse(file.tags) as string[], bytes });
+      }
+      const typeSettings =
+        started.documentType === 'address-proof' ? settings.addressProof : settings.identityProof;
+      const analysis = await analyzer.analyze({
+        documentType: started.documentType as DocumentType,
+        documentSubtype: started.documentSubtype as DocumentSubtype | null,
+        matchLevel: started.matchLevel,
+        files,
+        customer: analyzerCustomer(customer),
+        settings: typeSettings,
+        requirements: {
+          faceProofRequired: spec?.faceProofRequired ?? false,
+          faceLivenessRequired: spec?.faceLivenessRequired ?? false,
+        },
+        signal: ctx.signal,
+      });
+      if (ctx.signal.aborted) return;
+
+      const decision = decide(analysis.findings, typeSettings.weights, typeSettings.thresholds);
+      await deps.db.transaction(async (trx) => {
+        if (started.requestId) await lockKycRequest(trx, organizationId, started.requestId);
+        const current = await findKycDocument(trx, organizationId, documentId);
+        if (!current || current.status !== 'in-progress') return;
+        const updated = await updateKycDocument(trx, current, {
+          status: decision.status,
+          reviewRequired: decision.status === 'pending' ? 1 : 0,
+          rejectionReason: decision.rejectionReason ? JSON.stringify(decision.rejectionReason) : null,
+          processedTime: new Date().toISOString(),
+          documentMatches: JSON.stringify({
+            version: '2.0',
+            score: decision.score,
+            checkList: decision.checkList,
+            data: analysis.data,
+          }),
+          parsedData: JSON.stringify(analysis.parsedData),
+          settings: JSON.stringify(typeSettings),
+          evidence: JSON.stringify(analysis.evidence),
+        });
+        await afterDocumentChange(deps, trx, updated, eventForStatus(updated.status));
+      });
+    },
+    async onParked({ organizationId, documentId }, lastError, executor) {
+      const row = await findKycDocument(executor, organizationId, documentId);
+      if (!row || (row.status !== 'pending' && row.status !== 'in-progress') || row.reviewRequired === 1)
+        return;
+      await sendToReview(deps, executor, row, `analysis failed: ${lastError.slice(0, 500)}`);
+    },
+  });
+}
