@@ -6,7 +6,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import type { DocumentType } from '../../analysis/vocabulary.ts';
 import type { KycDocumentRow } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { principalOf } from '../../http/access.ts';
