@@ -2,7 +2,7 @@
  * The analyzer contract: bytes, the customer record and the settings in; findings and evidence out.
  * Knows no HTTP and no database, so the worker, the CLI and a future re-scoring job call the same code.
  */
-import type { CheckName, DocumentSubtype, DocumentType } from './vocabulary.ts';
+import type { CheckName, DocumentSubtype, DocumentType, RejectionReasonType } from './vocabulary.ts';
 
 export interface AnalyzerFile {
   id: string;
@@ -52,6 +52,12 @@ export interface Analysis {
   parsedData: Record<string, unknown>;
   /** What the analyzer saw and how long each stage took; for reviewers, never for the customer. */
   evidence: Record<string, unknown>;
+  /** Images kept for reviewers (portrait crop, MRZ band…), served by the evidence extension endpoint. */
+  artifacts?: { name: string; mime: string; bytes: Buffer }[];
+  /** What the customer can fix, most important first (codes of src/analysis/corrections.ts). */
+  corrections?: { code: string; message: string }[];
+  /** The most specific rejection reason the analyzer knows, used when the score rejects the document. */
+  rejectionReason?: RejectionReasonType;
 }
 
 export interface Analyzer {

@@ -31,10 +31,15 @@ const WEIGHT_OF: Partial<Record<CheckName, string>> = {
   dateIsInvalid: 'date',
 };
 
+/**
+ * `preferredReason`: the analyzer's own most specific reason (e.g. `document-unreadable` when no MRZ could
+ * be read), used instead of the generic mapping from failed checks when the document is rejected.
+ */
 export function decide(
   findings: Finding[],
   weights: Record<string, number>,
   thresholds: Thresholds,
+  preferredReason?: RejectionReasonType,
 ): Decision {
   const checkList = findings.map((f) => ({
     name: f.name,
@@ -46,7 +51,10 @@ export function decide(
   const score = Math.max(0, Math.min(100, 100 - lost));
   if (score >= thresholds.acceptAbove) return { score, checkList, status: 'accepted', rejectionReason: null };
   if (score < thresholds.rejectBelow) {
-    return { score, checkList, status: 'rejected', rejectionReason: rejectionReasonFor(checkList) };
+    const rejectionReason = preferredReason
+      ? { type: preferredReason, message: MESSAGES[preferredReason] }
+      : rejectionReasonFor(checkList);
+    return { score, checkList, status: 'rejected', rejectionReason };
   }
   return { score, checkList, status: 'pending', rejectionReason: null };
 }

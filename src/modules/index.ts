@@ -7,6 +7,7 @@ import { customersRoutes } from './customers/customers.routes.ts';
 import type { Deps } from './deps.ts';
 import { eventsRoutes } from './events/events.routes.ts';
 import { filesRoutes } from './files/files.routes.ts';
+import { kycDocumentEvidenceRoutes } from './kyc-documents/evidence.routes.ts';
 import { kycDocumentsRoutes, storefrontKycDocumentsRoutes } from './kyc-documents/kyc-documents.routes.ts';
 import { kycRequestsRoutes, storefrontKycRequestsRoutes } from './kyc-requests/kyc-requests.routes.ts';
 import { kycSettingsRoutes } from './kyc-settings/kyc-settings.routes.ts';
@@ -22,6 +23,7 @@ export const coreRoutes: FastifyPluginAsyncTypebox<Deps>[] = [
   attachmentsRoutes,
   kycRequestsRoutes,
   kycDocumentsRoutes,
+  kycDocumentEvidenceRoutes,
   kycSettingsRoutes,
   eventsRoutes,
 ];

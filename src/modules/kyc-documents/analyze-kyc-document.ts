@@ -20,6 +20,11 @@ import { analyzerCustomer } from './analyzer-customer.ts';
 import { afterDocumentChange, eventForStatus, recordDocumentEvent } from './document-lifecycle.ts';
 import { findKycDocument, updateKycDocument } from './kyc-documents.repo.ts';
 
+/** Where a document's evidence artifact is stored (never shown to clients; served by the evidence route). */
+export function evidenceKey(organizationId: string, documentId: string, name: string): string {
+  return `${organizationId}/evidence/${documentId}/${name}`;
+}
+
 export const AnalyzeKycDocumentPayload = Type.Object({
   organizationId: Type.String({ maxLength: 50 }),
   documentId: Type.String({ maxLength: 50 }),
@@ -99,7 +104,20 @@ export function defineAnalyzeKycDocumentJob(deps: Deps) {
       });
       if (ctx.signal.aborted) return;
 
-      const decision = decide(analysis.findings, typeSettings.weights, typeSettings.thresholds);
+      const decision = decide(
+        analysis.findings,
+        typeSettings.weights,
+        typeSettings.thresholds,
+        analysis.rejectionReason,
+      );
+      // Artifacts (crops for reviewers) are written before the decision commits; a rerun overwrites them.
+      const artifacts = [];
+      for (const artifact of analysis.artifacts ?? []) {
+        const key = evidenceKey(organizationId, documentId, artifact.name);
+        await deps.blobs.put(key, artifact.bytes);
+        artifacts.push({ name: artifact.name, mime: artifact.mime, size: artifact.bytes.length });
+      }
+      const evidence = { ...analysis.evidence, corrections: analysis.corrections ?? [], artifacts };
       await deps.db.transaction(async (trx) => {
         if (started.requestId) await lockKycRequest(trx, organizationId, started.requestId);
         const current = await findKycDocument(trx, organizationId, documentId);
@@ -117,7 +135,7 @@ export function defineAnalyzeKycDocumentJob(deps: Deps) {
           }),
           parsedData: JSON.stringify(analysis.parsedData),
           settings: JSON.stringify(typeSettings),
-          evidence: JSON.stringify(analysis.evidence),
+          evidence: JSON.stringify(evidence),
         });
         await afterDocumentChange(deps, trx, updated, eventForStatus(updated.status));
       });

@@ -108,6 +108,23 @@ async function resolveRequest(
   return undefined;
 }
 
+/** An organization's upload that it attached to some other customer: uploaded for someone else. */
+async function isAttachedToAnotherCustomer(
+  trx: Executor,
+  context: Pick<CreateKycDocumentContext, 'organizationId' | 'customerId'>,
+  fileId: string,
+): Promise<boolean> {
+  const attachment = await trx
+    .selectFrom('attachments')
+    .select('id')
+    .where('organizationId', '=', context.organizationId)
+    .where('fileId', '=', fileId)
+    .where('relatedType', '=', 'customer')
+    .where('relatedId', '!=', context.customerId)
+    .executeTakeFirst();
+  return attachment !== undefined;
+}
+
 /** Files exist, belong to the customer, and (identity proofs) carry the side tags and an allowed format. */
 export async function checkKycDocumentFiles(
   trx: Executor,
@@ -123,7 +140,8 @@ export async function checkKycDocumentFiles(
     const ownedHere =
       context.via === 'storefront'
         ? owner === context.customerId
-        : owner === null || owner === context.customerId;
+        : owner === context.customerId ||
+          (owner === null && !(await isAttachedToAnotherCustomer(trx, context, fileId)));
     if (!file || !ownedHere)
       throw invalidField(field, `file ${fileId} does not exist or belongs to someone else`);
     if (documentType !== 'identity-proof') continue;

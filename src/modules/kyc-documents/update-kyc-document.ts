@@ -8,7 +8,7 @@ import { AppError, invalidField, notFound } from '../../errors.ts';
 import { enqueue } from '../../queue/queue.ts';
 import type { DocumentType } from '../../analysis/vocabulary.ts';
 import type { Deps } from '../deps.ts';
-import { lockKycRequest } from '../kyc-requests/kyc-requests.repo.ts';
+import { lockKycRequest, requestedDocuments } from '../kyc-requests/kyc-requests.repo.ts';
 import { checkKycDocumentFiles } from './create-kyc-document.ts';
 import { afterDocumentChange } from './document-lifecycle.ts';
 import { findKycDocument, updateKycDocument } from './kyc-documents.repo.ts';
@@ -38,7 +38,7 @@ export async function updateKycDocumentFields(
         (found.customerId === via.customerId &&
           (!via.boundRequestId || found.requestId === via.boundRequestId)));
     if (!found || !visible) throw notFound('KYC document');
-    if (found.requestId) await lockKycRequest(trx, organizationId, found.requestId);
+    const request = found.requestId ? await lockKycRequest(trx, organizationId, found.requestId) : undefined;
     const current = (await findKycDocument(trx, organizationId, id))!;
     if (input.customerId !== undefined && input.customerId !== current.customerId) {
       throw invalidField('customerId', 'cannot be changed');
@@ -54,6 +54,13 @@ export async function updateKycDocumentFields(
           invalidFields: [{ field: 'status', message: `is ${current.status}` }],
         },
       );
+    }
+    // The customer picks among the subtypes the request allows, on a change as on creation.
+    const allowed = request && requestedDocuments(request).find((d) => d.type === current.documentType);
+    if (via.kind === 'storefront' && input.documentSubtype && allowed?.subtypes) {
+      if (!allowed.subtypes.includes(input.documentSubtype as never)) {
+        throw invalidField('documentSubtype', `must be one of: ${allowed.subtypes.join(', ')}`);
+      }
     }
     const filesChanged =
       input.fileIds !== undefined &&

@@ -5,7 +5,9 @@
  *   proofs; a credit file is in turn satisfied when the identity and address proofs requested beside it
  *   are accepted (the gatherer fallback).
  * - `failed`: some unsatisfied type used up its attempts and has nothing pending or in progress.
- * - `expired` / `abandoned`: past `expirationTime` with nothing / something provided. Final.
+ * - `expired` / `abandoned`: past `expirationTime` with nothing / something provided. Final, and it takes
+ *   over an open request as soon as the time passes — a decision made later cannot fulfil it, whether the
+ *   sweep has recorded the expiry yet or not (readers already see it, `effectiveStatus`).
  * - `partial`: some requested type satisfied, not all.
  * - `pending-review`: nothing satisfied and some document waits for a person.
  * - `attempted`: something provided, nothing satisfied, nothing waiting for a person.
@@ -34,6 +36,7 @@ export function deriveRequestStatus(
   current: RequestStatus,
 ): RequestStatus {
   if (EXPIRY_FINAL.includes(current)) return current;
+  if (isExpired && !FINAL_STATUSES.includes(current)) return documents.length > 0 ? 'abandoned' : 'expired';
   const types = new Set(requested.map((r) => r.type));
   const accepted = new Set(documents.filter((d) => d.status === 'accepted').map((d) => d.documentType));
   const fallbackTypes = (['identity-proof', 'address-proof'] as const).filter((t) => types.has(t));

@@ -42,6 +42,8 @@ export const ADDRESS_WEIGHTS = [
 
 const weights = <K extends string>(names: readonly K[]) =>
   Type.Object(Object.fromEntries(names.map((n) => [n, Weight])) as Record<K, typeof Weight>);
+/** Unknown weight names are refused: they would be stored and shown in every document's `settings`. */
+const STRICT = { additionalProperties: false } as const;
 
 export const LocationOverride = Type.Object({
   country: Type.String({ pattern: '^[A-Z]{2}$' }),
@@ -81,7 +83,7 @@ export type KycSettings = Static<typeof KycSettings>;
 export const KycSettingsInput = Type.Object({
   identityProof: Type.Optional(
     Type.Object({
-      weights: Type.Optional(Type.Partial(weights(IDENTITY_WEIGHTS))),
+      weights: Type.Optional(Type.Partial(weights(IDENTITY_WEIGHTS), STRICT)),
       thresholds: Type.Optional(Thresholds),
       minimumAgeSettings: Type.Optional(
         Type.Object({
@@ -93,7 +95,7 @@ export const KycSettingsInput = Type.Object({
   ),
   addressProof: Type.Optional(
     Type.Object({
-      weights: Type.Optional(Type.Partial(weights(ADDRESS_WEIGHTS))),
+      weights: Type.Optional(Type.Partial(weights(ADDRESS_WEIGHTS), STRICT)),
       thresholds: Type.Optional(Thresholds),
     }),
   ),
