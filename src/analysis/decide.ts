@@ -91,22 +91,27 @@ export function rejectionReasonFor(checks: CheckResult[]): { type: RejectionReas
   const has = (name: CheckName) => failed.has(name);
   const nameFailed = has('firstName') || has('lastName');
   const dobFailed = has('dateOfBirth') || has('matchesDateOfBirth');
+  const reasonOf = (name: CheckName) => failed.get(name)?.reason;
   let type: RejectionReasonType = 'other';
-  if (has('isTampered')) type = 'tampered-document';
+  if (has('isTampered') || has('dateIsInvalid')) type = 'tampered-document';
   else if (has('isPublishedOnline')) type = 'document-duplicate';
   else if (has('hasMinimalAge')) type = 'underage-person';
   else if (has('isIdentityDocument')) type = 'document-invalid';
   else if (has('expirationDate')) {
-    type =
-      failed.get('expirationDate')?.reason === 'missing' ? 'expiration-date-missing' : 'document-expired';
+    const reason = reasonOf('expirationDate');
+    if (reason === 'missing') type = 'expiration-date-missing';
+    else if (reason === 'expired-after-upload') type = 'document-was-valid-but-expired';
+    else type = 'document-expired';
   } else if (nameFailed && dobFailed) type = 'name-and-dob-mismatch';
   else if (nameFailed) type = 'name-mismatch';
   else if (dobFailed) type = 'dob-mismatch';
   else if (has('line1') || has('city') || has('postalCode') || has('region')) type = 'document-not-matching';
-  else if (has('date') || has('dateIsInvalid')) type = 'document-expired';
+  else if (has('date')) type = 'document-expired';
   else if (has('mrzChecksum') || has('containsImage')) type = 'document-unreadable';
   else if (has('issueDate')) type = 'issue-date-missing';
-  else if (has('documentSubtype')) type = 'subtype-missing';
-  else if (has('isPhotocopy') || has('hasMatchingFaceProof')) type = 'document-not-matching';
+  else if (has('documentSubtype')) {
+    type = reasonOf('documentSubtype') === 'missing' ? 'subtype-missing' : 'document-invalid';
+  } else if (has('hasMatchingFaceProof')) type = 'third-party-or-mismatch';
+  else if (has('isPhotocopy')) type = 'document-not-matching';
   return { type, message: MESSAGES[type] };
 }
