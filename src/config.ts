@@ -34,6 +34,10 @@ export interface Config {
   readonly maxUploadBytes: number;
   /** Largest accepted image, in pixels (width × height; default 50 MP). */
   readonly maxImagePixels: number;
+  /** Automated document analysis (`KYCGATE_ANALYSIS`, default on); off leaves every document to a person. */
+  readonly analysis: boolean;
+  /** The MRZ fallback OCR engine used when check digits fail (`KYCGATE_MRZ_FALLBACK`: paddle | none). */
+  readonly mrzFallback: 'paddle' | 'none';
   /** Write requests per organization per window; 0 switches rate limiting off. */
   readonly rateLimitMax: number;
   readonly rateLimitWindowMs: number;
@@ -115,6 +119,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (!LOG_LEVELS.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
 
   const maxUploadBytes = int('MAX_UPLOAD_BYTES', 15_000_000, 1024, 200_000_000);
+  const analysisValue = (env.KYCGATE_ANALYSIS || 'on').toLowerCase();
+  if (!['on', 'off'].includes(analysisValue)) problems.push('KYCGATE_ANALYSIS must be on or off');
+  const mrzFallback = (env.KYCGATE_MRZ_FALLBACK || 'paddle').toLowerCase() as Config['mrzFallback'];
+  if (!['paddle', 'none'].includes(mrzFallback)) problems.push('KYCGATE_MRZ_FALLBACK must be paddle or none');
   const config: Config = {
     port,
     host,
@@ -132,6 +140,8 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: Math.max(1_048_576, Math.ceil((maxUploadBytes * 4) / 3) + 65_536),
     maxUploadBytes,
     maxImagePixels: int('MAX_IMAGE_PIXELS', 50_000_000, 10_000, 500_000_000),
+    analysis: analysisValue === 'on',
+    mrzFallback,
     rateLimitMax: int('RATE_LIMIT_MAX', 3000, 0, 1_000_000),
     rateLimitWindowMs: int('RATE_LIMIT_WINDOW_MS', 600_000, 1000, 86_400_000),
   };

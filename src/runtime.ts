@@ -11,6 +11,9 @@ import type { Config } from './config.ts';
 import { migrateToLatest, openDatabase, type OpenDatabaseOptions } from './db/database.ts';
 import type { Analyzer } from './analysis/analyzer.ts';
 import { testBureau } from './analysis/credit-bureau.ts';
+import { createHumanFaceEngine } from './analysis/face/human-engine.ts';
+import { IdentityAnalyzer } from './analysis/identity/identity-analyzer.ts';
+import { createMrzEngines } from './analysis/ocr/create-ocr-engine.ts';
 import type { Deps } from './modules/deps.ts';
 import { createJobs, type Jobs } from './modules/jobs.ts';
 import { FsBlobStore } from './storage/fs-blob-store.ts';
@@ -31,11 +34,27 @@ export function resolveJwtSecret(config: Config): string {
 }
 
 export interface CreateDepsOptions extends OpenDatabaseOptions {
-  /**
-   * Document analyzers. None is registered by default yet: identity and address documents wait for a
-   * person until the analysis pipeline lands.
-   */
+  /** Document analyzers; default: the identity analyzer when `config.analysis` is on. */
   analyzers?: Analyzer[];
+}
+
+/**
+ * The identity analyzer with its engines: Tesseract (legacy engine) for the MRZ, PaddleOCR as the
+ * fallback when check digits fail (unless KYCGATE_MRZ_FALLBACK=none), Human for faces. Models load on
+ * first use, so a process that never analyses (an API-only `serve` with WORKERS=0) never loads them.
+ */
+export function defaultAnalyzers(config: Config): Analyzer[] {
+  if (!config.analysis) return [];
+  return [
+    new IdentityAnalyzer({
+      mrz: createMrzEngines({
+        fast: 'tesseract',
+        fallback: config.mrzFallback === 'paddle' ? 'paddle' : null,
+      }),
+      face: createHumanFaceEngine(),
+      maxPixels: config.maxImagePixels,
+    }),
+  ];
 }
 
 export async function createDeps(config: Config, options: CreateDepsOptions = {}): Promise<Deps> {
@@ -54,7 +73,7 @@ export async function createDeps(config: Config, options: CreateDepsOptions = {}
     blobs: new FsBlobStore(config.storage.dir),
     jwt,
     authenticator: createAuthenticator(db, jwt),
-    analyzers: new Map(options.analyzers?.map((a) => [a.documentType, a]) ?? []),
+    analyzers: new Map((options.analyzers ?? defaultAnalyzers(config)).map((a) => [a.documentType, a])),
     creditBureau: testBureau,
     jobs: undefined as unknown as Jobs,
     wakeWorker: () => {},

@@ -36,6 +36,7 @@ export function startJobWorker(deps: Deps, log: QueueLog): Worker {
     stop: async () => {
       clearInterval(timer);
       await worker.stop();
+      for (const analyzer of deps.analyzers.values()) await analyzer.close?.();
     },
   };
 }

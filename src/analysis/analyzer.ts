@@ -31,8 +31,13 @@ export interface AnalyzerInput {
   customer: AnalyzerCustomer;
   /** The part of the organization's KYC settings for this document type. */
   settings: unknown;
-  /** What the request demands of this document type (selfie, liveness). */
-  requirements: { faceProofRequired: boolean; faceLivenessRequired: boolean };
+  /** What the request demands of this document type (selfie, liveness, allowed subtypes). */
+  requirements: {
+    faceProofRequired: boolean;
+    faceLivenessRequired: boolean;
+    /** The subtypes the request allows; null or empty for any. */
+    subtypes?: DocumentSubtype[] | null;
+  };
   signal?: AbortSignal;
 }
 
@@ -63,4 +68,6 @@ export interface Analysis {
 export interface Analyzer {
   readonly documentType: DocumentType;
   analyze(input: AnalyzerInput): Promise<Analysis>;
+  /** Frees models and workers (on shutdown). */
+  close?(): Promise<void>;
 }

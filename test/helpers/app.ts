@@ -55,6 +55,8 @@ export async function createTestApp(
     LOG_LEVEL: 'silent',
     KYCGATE_JWT_SECRET: randomBytes(32).toString('hex'),
     RATE_LIMIT_MAX: '0',
+    // Tests register analyzers explicitly (`options.analyzers`); the models are exercised by their own tests.
+    KYCGATE_ANALYSIS: 'off',
     PUBLIC_URL: 'http://kycgate.test',
     ...(testDatabaseUrl ? { DATABASE_URL: testDatabaseUrl } : {}),
     ...env,

@@ -99,6 +99,7 @@ export function defineAnalyzeKycDocumentJob(deps: Deps) {
         requirements: {
           faceProofRequired: spec?.faceProofRequired ?? false,
           faceLivenessRequired: spec?.faceLivenessRequired ?? false,
+          subtypes: spec?.subtypes ?? null,
         },
         signal: ctx.signal,
       });

@@ -1,0 +1,50 @@
+/**
+ * The OCR seam: the MRZ reader (and later the visual-zone reader) talks only to this interface, and
+ * `createOcrEngine` (in `create-ocr-engine.ts`) is the one place that knows which engines exist.
+ *
+ * Engines must run fully offline (models from npm packages, nothing fetched, nothing written to the cwd)
+ * and must be safe to call concurrently; `close()` releases workers/sessions and is idempotent.
+ */
+
+export interface OcrBox {
+  /** Pixels, in the coordinates of the image passed to `recognize`. */
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface OcrLine {
+  text: string;
+  /** 0–1; engines' own scale mapped to 0–1 (Tesseract 0–100 → 0–1, PaddleOCR mean probability). */
+  confidence: number;
+  box?: OcrBox;
+}
+
+export interface OcrRecognizeOptions {
+  /**
+   * Restrict the output to these characters (e.g. the MRZ alphabet `A-Z0-9<`). Engines that cannot
+   * restrict (PaddleOCR) ignore it; callers still clean the text.
+   */
+  charset?: string;
+  /** Page layout hint: `block` (default) a block of several lines, `line` one text line. */
+  psm?: 'block' | 'line';
+}
+
+export interface OcrResult {
+  /** Top to bottom. */
+  lines: OcrLine[];
+}
+
+export interface OcrEngine {
+  /** Stable id used in evidence, e.g. `tesseract-legacy`, `paddle-ppocrv4`. */
+  readonly name: string;
+  /** Engine and model version, recorded with every reading for reviewers. */
+  readonly version: string;
+  /** `image`: an encoded image (PNG/JPEG) that sharp can read. */
+  recognize(image: Buffer, options?: OcrRecognizeOptions): Promise<OcrResult>;
+  close(): Promise<void>;
+}
+
+/** The MRZ alphabet (ICAO 9303-3 §4.3): what the MRZ reader passes as `charset`. */
+export const MRZ_CHARSET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<';
