@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { migrateToLatest, openDatabase, type Db } from './db/database.ts';
 import { createApiKey } from './modules/api-keys/create-api-key.ts';
 import { createOrganization, findOrganization } from './modules/organizations/create-organization.ts';
+import { analyzeFiles } from './analyze-command.ts';
 import { serve } from './server.ts';
 import { runWorker } from './worker.ts';
 
@@ -13,6 +14,8 @@ Commands:
   serve                                   run the HTTP API (embedded defaults: SQLite + files in DATA_DIR)
   worker                                  run the job loop alone (analysis, expiry sweeps)
   migrate                                 bring the database schema up to date
+  analyze FILE… [--customer c.json] [--json] [--match-level N]
+                                          run the identity analysis on local files (nothing stored)
   orgs create [--name NAME] [--id ID]     create an organization; prints its id and keys
   keys create --org ID [--type secret|publishable] [--description TEXT]
                                           create an API key; prints it once
@@ -37,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       await serve(loadConfig());
       return -1;
+    case 'analyze':
+      return analyzeFiles(loadConfig(), argv.slice(1));
     case 'worker':
       await runWorker(loadConfig());
       return -1;

@@ -33,6 +33,19 @@ describe('kycgate CLI', () => {
     expect((error as { stderr: string }).stderr).toContain('PORT must be an integer');
   });
 
+  it('analyzes local files and prints JSON decisions', { timeout: 120_000 }, async () => {
+    const samples = path.join('test', 'fixtures', 'identity', 'samples');
+    const file = path.join(samples, 'td3-valid-blurry.jpg');
+    const { stdout } = await cli('analyze', file, path.join(samples, 'td2-valid-degraded.jpg'), '--json');
+    const rows = JSON.parse(stdout);
+    expect(rows).toHaveLength(2);
+    // The blurry photo cannot be read: a clear reason and a retake hint, not a crash.
+    expect(rows[0]).toMatchObject({ file, status: 'rejected', reason: 'document-unreadable' });
+    expect(rows[0].corrections).toContain('photo-blurry');
+    expect(['accepted', 'pending', 'rejected']).toContain(rows[1].status);
+    expect(rows[1].ms).toBeGreaterThan(0);
+  });
+
   it('prints usage and exits 2 on an unknown command', async () => {
     const error = await cli('frobnicate').catch((e: { code: number; stderr: string }) => e);
     expect(error).toMatchObject({ code: 2 });
