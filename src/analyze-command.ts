@@ -140,7 +140,7 @@ export async function analyzeFiles(config: Config, argv: string[]): Promise<numb
       file: path.basename(r.file),
       decision: r.error ? `error: ${r.error}` : r.reason ? `${r.status} (${r.reason})` : r.status,
       score: r.score ?? '',
-      document: r.documentNumber ?? '',
+      document: typeof r.documentNumber === 'string' ? r.documentNumber : '',
       name: r.name,
       born: typeof r.dateOfBirth === 'string' ? r.dateOfBirth.slice(0, 10) : '',
       expires: typeof r.expirationDate === 'string' ? r.expirationDate.slice(0, 10) : '',

@@ -28,6 +28,8 @@ import sharp from 'sharp';
 const DETECT_WIDTH_PX = 1000;
 /** Cap height the band is resampled to: 30–40 px is where the legacy Tesseract classifier does best. */
 export const TARGET_CAP_HEIGHT_PX = 34;
+/** How much longer than the measured strip the band is sampled (then trimmed to its text). */
+const SAMPLE_LENGTH_FACTOR = 1.3;
 
 export interface GrayImage {
   data: Uint8Array;
@@ -436,7 +438,12 @@ export async function locateMrz(image: Buffer, options: LocateOptions = {}): Pro
   const scale = target / capSrc; // output px per source px
   const decodeWidth = Math.min(srcW, Math.ceil(srcW * Math.min(1, scale * 1.6)));
   const dk = decodeWidth / srcW;
-  const halfDiag = Math.hypot(length / 2 + capHeight * 3, span / 2) / k;
+  // The strip's length is measured from its second moments, which assume an even ink density along it;
+  // an MRZ line is denser at its start (letters and digits) than in its `<<<<` filler, so the centroid
+  // sits left of the middle and the length comes out short — sampling exactly `length` cut the last
+  // character (often the composite check digit) off. Sample wider and trim to the text columns below.
+  const sampleLength = length * SAMPLE_LENGTH_FACTOR + capHeight * 6;
+  const halfDiag = Math.hypot(sampleLength / 2, span / 2) / k;
   const left = Math.max(0, Math.floor((cx / k - halfDiag) * dk));
   const top = Math.max(0, Math.floor((cy / k - halfDiag) * dk));
   const right = Math.min(decodeWidth, Math.ceil((cx / k + halfDiag) * dk));
@@ -465,7 +472,7 @@ export async function locateMrz(image: Buffer, options: LocateOptions = {}): Pro
   const rcx = (cx / k) * dk - left;
   const rcy = (cy / k) * dk - top;
   const s = scale / dk; // output px per region px
-  const outW = Math.round((length / k) * scale + target * 3);
+  const outW = Math.round((sampleLength / k) * scale);
   const outH = Math.round((span / k) * scale);
   let angle = theta;
   let out = sampleAffine(region, rcx, rcy, angle, s, outW, outH);
@@ -483,16 +490,7 @@ export async function locateMrz(image: Buffer, options: LocateOptions = {}): Pro
   const rowBottom = rows.length
     ? Math.min(outH, rows[rows.length - 1]!.bottom + Math.round(target * 0.9))
     : outH;
-  let colLeft = outW;
-  let colRight = 0;
-  for (let y = rowTop; y < rowBottom; y++) {
-    for (let x = 0; x < outW; x++) {
-      if (outMask[y * outW + x]) {
-        if (x < colLeft) colLeft = x;
-        if (x > colRight) colRight = x;
-      }
-    }
-  }
+  let { left: colLeft, right: colRight } = textColumns(outMask, outW, rowTop, rowBottom, target);
   colLeft = Math.max(0, colLeft - Math.round(target * 1.5));
   colRight = Math.min(outW, colRight + Math.round(target * 1.5));
   if (colRight <= colLeft) {
@@ -517,6 +515,40 @@ export async function locateMrz(image: Buffer, options: LocateOptions = {}): Pro
     upsideDownLikely: below > above * 1.5 && below > 50,
     timings: { detectMs, sampleMs },
   };
+}
+
+/**
+ * The column span of the MRZ text in rows `[top, bottom)`: columns holding text are grouped into runs
+ * bridging gaps up to two cap heights (an MRZ has no wider gap: the `<` filler is printed at the full
+ * pitch), and the run with the most text wins — so a document edge or desk texture further out, which
+ * the widened sampling window may now include, is left out.
+ */
+function textColumns(
+  mask: Uint8Array,
+  w: number,
+  top: number,
+  bottom: number,
+  capHeight: number,
+): { left: number; right: number } {
+  const counts = new Uint32Array(w);
+  for (let y = top; y < bottom; y++) for (let x = 0; x < w; x++) counts[x]! += mask[y * w + x]!;
+  const minCount = Math.max(2, Math.round((bottom - top) * 0.02));
+  const maxGap = capHeight * 2;
+  let best = { left: 0, right: -1, mass: 0 };
+  let run = { left: -1, right: -1, mass: 0 };
+  for (let x = 0; x <= w; x++) {
+    const on = x < w && counts[x]! >= minCount;
+    if (on) {
+      if (run.left < 0 || x - run.right > maxGap) {
+        if (run.mass > best.mass) best = run;
+        run = { left: x, right: x, mass: 0 };
+      }
+      run.right = x;
+      run.mass += counts[x]!;
+    }
+  }
+  if (run.mass > best.mass) best = run;
+  return { left: best.left, right: best.right };
 }
 
 function crop(img: GrayImage, x: number, y: number, w: number, h: number): GrayImage {
