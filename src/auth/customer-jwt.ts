@@ -14,8 +14,12 @@ export interface CustomerTokenClaims {
   jwtId: string;
 }
 
+/** Signed tokens kept for re-use: a gatherer link is signed again on every read of its request. */
+const SIGNED_CACHE_MAX = 1_000;
+
 export class JwtSigner {
   private readonly key: Uint8Array;
+  private readonly signed = new Map<string, string>();
 
   constructor(secret: string) {
     this.key = new TextEncoder().encode(secret);
@@ -31,7 +35,16 @@ export class JwtSigner {
     extra: Record<string, unknown> = {},
     issuedAt: Date = new Date(),
   ): Promise<string> {
-    return new SignJWT({ ...extra, org: claims.organizationId })
+    // Signing is deterministic (HS256, fixed claims), so equal inputs may share one signature.
+    const cacheKey = JSON.stringify([
+      claims,
+      expiredTime.getTime(),
+      extra,
+      Math.floor(issuedAt.getTime() / 1000),
+    ]);
+    const cached = this.signed.get(cacheKey);
+    if (cached) return cached;
+    const token = await new SignJWT({ ...extra, org: claims.organizationId })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
@@ -40,6 +53,9 @@ export class JwtSigner {
       .setIssuedAt(Math.floor(issuedAt.getTime() / 1000))
       .setExpirationTime(Math.floor(expiredTime.getTime() / 1000))
       .sign(this.key);
+    if (this.signed.size >= SIGNED_CACHE_MAX) this.signed.clear();
+    this.signed.set(cacheKey, token);
+    return token;
   }
 
   /** The token's claims; `expired` for a genuine token past its expiry; null when malformed, forged or foreign. */
