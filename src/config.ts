@@ -41,6 +41,13 @@ export interface Config {
   /** Write requests per organization per window; 0 switches rate limiting off. */
   readonly rateLimitMax: number;
   readonly rateLimitWindowMs: number;
+  /**
+   * Whether webhooks may target loopback, private and link-local addresses (`WEBHOOKS_ALLOW_PRIVATE_NETWORKS`,
+   * default off). Cloud metadata addresses stay refused either way.
+   */
+  readonly webhooksAllowPrivateNetworks: boolean;
+  /** How long a failing delivery is retried, in ms (`WEBHOOKS_RETRY_HORIZON_HOURS`, default 72 h). */
+  readonly webhookRetryHorizonMs: number;
 }
 
 export class ConfigError extends Error {
@@ -123,6 +130,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (!['on', 'off'].includes(analysisValue)) problems.push('KYCGATE_ANALYSIS must be on or off');
   const mrzFallback = (env.KYCGATE_MRZ_FALLBACK || 'paddle').toLowerCase() as Config['mrzFallback'];
   if (!['paddle', 'none'].includes(mrzFallback)) problems.push('KYCGATE_MRZ_FALLBACK must be paddle or none');
+  const privateNetworks = (env.WEBHOOKS_ALLOW_PRIVATE_NETWORKS || 'off').toLowerCase();
+  if (!['on', 'off', 'true', 'false', '1', '0'].includes(privateNetworks)) {
+    problems.push('WEBHOOKS_ALLOW_PRIVATE_NETWORKS must be on or off');
+  }
   const config: Config = {
     port,
     host,
@@ -144,6 +155,8 @@ export function loadConfig(env: Env = process.env): Config {
     mrzFallback,
     rateLimitMax: int('RATE_LIMIT_MAX', 3000, 0, 1_000_000),
     rateLimitWindowMs: int('RATE_LIMIT_WINDOW_MS', 600_000, 1000, 86_400_000),
+    webhooksAllowPrivateNetworks: ['on', 'true', '1'].includes(privateNetworks),
+    webhookRetryHorizonMs: int('WEBHOOKS_RETRY_HORIZON_HOURS', 72, 1, 720) * 3_600_000,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

@@ -207,6 +207,67 @@ export interface EventsTable {
   createdTime: string;
 }
 
+export interface WebhookCredentialsTable {
+  organizationId: string;
+  /** `crd_…` */
+  id: string;
+  status: 'active' | 'inactive';
+  host: string;
+  authType: 'none' | 'basic' | 'digest';
+  username: string | null;
+  /** Kept as given: it is sent (Basic auth). Never returned. */
+  password: string | null;
+  createdTime: string;
+  updatedTime: string;
+}
+
+export interface WebhooksTable {
+  organizationId: string;
+  /** `hook_…` */
+  id: string;
+  /** Event types; `[]` means all. */
+  eventsFilter: Json;
+  status: 'active' | 'inactive';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  /** `[{name, value, status}]` */
+  headers: Json;
+  credentialHash: string | null;
+  /** Template with `{{placeholders}}`; null sends the default payload. */
+  body: string | null;
+  /** HMAC key of `Kycgate-Signature`; shown once. */
+  signingSecret: string;
+  createdTime: string;
+  updatedTime: string;
+}
+
+/** One row per delivery attempt. */
+export interface WebhookTrackingTable {
+  organizationId: string;
+  /** `hook_log_…` */
+  id: string;
+  webhookId: string;
+  eventId: string;
+  eventType: string;
+  entityId: string;
+  attempt: number;
+  deliveryStatus: 'delivered' | 'retrying' | 'failed' | 'skipped';
+  /** The HTTP status answered; null when none came (refused, timeout, connection error). */
+  status: number | null;
+  error: string | null;
+  url: string;
+  method: string;
+  request: string;
+  requestHeaders: Json;
+  response: string | null;
+  responseHeaders: Json;
+  /** Milliseconds. */
+  duration: number;
+  initiatedTime: string;
+  sentTime: string | null;
+  createdTime: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   websites: WebsitesTable;
@@ -221,6 +282,9 @@ export interface Database {
   kycDocuments: KycDocumentsTable;
   events: EventsTable;
   jobs: JobsTable;
+  webhookCredentials: WebhookCredentialsTable;
+  webhooks: WebhooksTable;
+  webhookTracking: WebhookTrackingTable;
 }
 
 export type Organization = Selectable<OrganizationsTable>;
@@ -236,3 +300,6 @@ export type AttachmentRow = Selectable<AttachmentsTable>;
 export type KycRequestRow = Selectable<KycRequestsTable>;
 export type KycDocumentRow = Selectable<KycDocumentsTable>;
 export type EventRow = Selectable<EventsTable>;
+export type WebhookCredentialRow = Selectable<WebhookCredentialsTable>;
+export type WebhookRow = Selectable<WebhooksTable>;
+export type WebhookTrackingRow = Selectable<WebhookTrackingTable>;

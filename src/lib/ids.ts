@@ -57,6 +57,7 @@ export type IdPrefix =
   | 'kyc_liv'
   | 'hook'
   | 'hook_log'
+  | 'crd'
   | 'job'
   | 'evt';
 

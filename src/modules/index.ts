@@ -12,6 +12,7 @@ import { kycDocumentsRoutes, storefrontKycDocumentsRoutes } from './kyc-document
 import { kycRequestsRoutes, storefrontKycRequestsRoutes } from './kyc-requests/kyc-requests.routes.ts';
 import { kycSettingsRoutes } from './kyc-settings/kyc-settings.routes.ts';
 import { storefrontAccountRoutes } from './storefront-account/storefront-account.routes.ts';
+import { webhooksRoutes } from './webhooks/webhooks.routes.ts';
 import { websitesCoreRoutes, websitesStorefrontRoutes } from './websites/websites.routes.ts';
 
 export const coreRoutes: FastifyPluginAsyncTypebox<Deps>[] = [
@@ -26,6 +27,7 @@ export const coreRoutes: FastifyPluginAsyncTypebox<Deps>[] = [
   kycDocumentEvidenceRoutes,
   kycSettingsRoutes,
   eventsRoutes,
+  webhooksRoutes,
 ];
 
 export const storefrontRoutes: FastifyPluginAsyncTypebox<Deps>[] = [

@@ -7,6 +7,7 @@ import type { EventRow } from '../../db/schema.ts';
 import { applySort, filterWhere, toCount, type FilterColumn } from '../../db/collection.ts';
 import { newId } from '../../lib/ids.ts';
 import type { FilterClause, SortKey } from '../../lib/collection-query.ts';
+import { enqueueWebhookDispatch } from '../webhooks/dispatch-contract.ts';
 
 export const KYC_EVENT_TYPES = [
   'kyc-document-created',
@@ -40,6 +41,8 @@ export async function recordEvent(db: Executor, event: NewEvent): Promise<EventR
     createdTime: new Date().toISOString(),
   };
   await db.insertInto('events').values(row).execute();
+  // Same transaction: the webhook fan-out is queued if and only if the event commits (dispatch-contract.ts).
+  await enqueueWebhookDispatch(db, row);
   return row;
 }
 

@@ -1,0 +1,185 @@
+/** Webhook, credential and tracking queries. Organization-scoped; callers pass `db.kysely` or a transaction. */
+import { applySort, filterWhere, toCount, type FilterColumn } from '../../db/collection.ts';
+import type { Executor } from '../../db/database.ts';
+import type { WebhookCredentialRow, WebhookRow, WebhookTrackingRow, WebhooksTable } from '../../db/schema.ts';
+import type { FilterClause, SortKey } from '../../lib/collection-query.ts';
+import { KYC_EVENT_TYPES } from '../events/events.repo.ts';
+
+export interface ListOptions {
+  clauses: FilterClause[];
+  sort: SortKey[];
+  limit: number;
+  offset: number;
+}
+
+export const WEBHOOK_FILTERS: Record<string, FilterColumn> = {
+  id: { type: 'id', column: 'id' },
+  status: { type: 'enum', column: 'status', values: ['active', 'inactive'] },
+  method: { type: 'enum', column: 'method', values: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] },
+  createdTime: { type: 'datetime', column: 'createdTime' },
+  updatedTime: { type: 'datetime', column: 'updatedTime' },
+};
+export const WEBHOOK_SORTS: Record<string, string> = {
+  id: 'id',
+  createdTime: 'createdTime',
+  updatedTime: 'updatedTime',
+};
+
+export const TRACKING_FILTERS: Record<string, FilterColumn> = {
+  id: { type: 'id', column: 'id' },
+  eventType: { type: 'enum', column: 'eventType', values: KYC_EVENT_TYPES },
+  status: { type: 'integer', column: 'status' },
+  deliveryStatus: {
+    type: 'enum',
+    column: 'deliveryStatus',
+    values: ['delivered', 'retrying', 'failed', 'skipped'],
+  },
+  webhookId: { type: 'id', column: 'webhookId' },
+  eventId: { type: 'id', column: 'eventId' },
+  entityId: { type: 'id', column: 'entityId' },
+  createdTime: { type: 'datetime', column: 'createdTime' },
+};
+export const TRACKING_SORTS: Record<string, string> = { id: 'id', createdTime: 'createdTime' };
+
+export function findWebhook(
+  db: Executor,
+  organizationId: string,
+  id: string,
+): Promise<WebhookRow | undefined> {
+  return db
+    .selectFrom('webhooks')
+    .selectAll()
+    .where('organizationId', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function countActiveWebhooks(db: Executor, organizationId: string, exceptId?: string) {
+  let query = db
+    .selectFrom('webhooks')
+    .select((eb) => eb.fn.countAll().as('count'))
+    .where('organizationId', '=', organizationId)
+    .where('status', '=', 'active');
+  if (exceptId !== undefined) query = query.where('id', '<>', exceptId);
+  return toCount((await query.executeTakeFirstOrThrow()).count);
+}
+
+export function activeWebhooks(db: Executor, organizationId: string): Promise<WebhookRow[]> {
+  return db
+    .selectFrom('webhooks')
+    .selectAll()
+    .where('organizationId', '=', organizationId)
+    .where('status', '=', 'active')
+    .orderBy('id')
+    .execute();
+}
+
+export async function insertWebhook(db: Executor, row: WebhookRow): Promise<void> {
+  await db.insertInto('webhooks').values(row).execute();
+}
+
+export async function updateWebhook(
+  db: Executor,
+  organizationId: string,
+  id: string,
+  changes: Partial<Omit<WebhooksTable, 'organizationId' | 'id' | 'signingSecret' | 'createdTime'>>,
+): Promise<void> {
+  await db
+    .updateTable('webhooks')
+    .set(changes)
+    .where('organizationId', '=', organizationId)
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function deleteWebhook(db: Executor, organizationId: string, id: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('webhooks')
+    .where('organizationId', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numDeletedRows > 0n;
+}
+
+export async function listWebhooks(
+  db: Executor,
+  organizationId: string,
+  options: ListOptions,
+): Promise<{ rows: WebhookRow[]; total: number }> {
+  let query = db.selectFrom('webhooks').where('organizationId', '=', organizationId);
+  const where = filterWhere(options.clauses, WEBHOOK_FILTERS);
+  if (where) query = query.where(where);
+  const count = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
+  const rows = await applySort(query.selectAll(), options.sort, WEBHOOK_SORTS)
+    .limit(options.limit)
+    .offset(options.offset)
+    .execute();
+  return { rows, total: toCount(count.count) };
+}
+
+export function findCredential(
+  db: Executor,
+  organizationId: string,
+  id: string,
+): Promise<WebhookCredentialRow | undefined> {
+  return db
+    .selectFrom('webhookCredentials')
+    .selectAll()
+    .where('organizationId', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function insertCredential(db: Executor, row: WebhookCredentialRow): Promise<void> {
+  await db.insertInto('webhookCredentials').values(row).execute();
+}
+
+export async function listCredentials(
+  db: Executor,
+  organizationId: string,
+  options: { limit: number; offset: number },
+): Promise<{ rows: WebhookCredentialRow[]; total: number }> {
+  const query = db.selectFrom('webhookCredentials').where('organizationId', '=', organizationId);
+  const count = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
+  const rows = await query
+    .selectAll()
+    .orderBy('createdTime', 'desc')
+    .orderBy('id')
+    .limit(options.limit)
+    .offset(options.offset)
+    .execute();
+  return { rows, total: toCount(count.count) };
+}
+
+export async function insertTracking(db: Executor, row: WebhookTrackingRow): Promise<void> {
+  await db.insertInto('webhookTracking').values(row).execute();
+}
+
+export function findTracking(
+  db: Executor,
+  organizationId: string,
+  id: string,
+): Promise<WebhookTrackingRow | undefined> {
+  return db
+    .selectFrom('webhookTracking')
+    .selectAll()
+    .where('organizationId', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+}
+
+export async function listTracking(
+  db: Executor,
+  organizationId: string,
+  options: ListOptions,
+): Promise<{ rows: WebhookTrackingRow[]; total: number }> {
+  let query = db.selectFrom('webhookTracking').where('organizationId', '=', organizationId);
+  const where = filterWhere(options.clauses, TRACKING_FILTERS);
+  if (where) query = query.where(where);
+  const count = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
+  const rows = await applySort(query.selectAll(), options.sort, TRACKING_SORTS)
+    .limit(options.limit)
+    .offset(options.offset)
+    .execute();
+  return { rows, total: toCount(count.count) };
+}

@@ -1,0 +1,66 @@
+/**
+ * Webhook signatures (kycgate extension): the `Kycgate-Signature` header of every delivery is
+ *
+ *   Kycgate-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(signingSecret, "<t>.<raw body>")>
+ *
+ * The HMAC covers the raw bytes sent, so a receiver must verify the body before parsing it (a re-serialized
+ * JSON body does not verify). The timestamp bounds replays. Several `v1` values may appear (reserved for
+ * secret rotation); one match is enough. This file imports nothing from the app, so receivers written in
+ * TypeScript can copy it as is. See docs/webhooks.md.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export const SIGNATURE_HEADER = 'kycgate-signature';
+export const EVENT_ID_HEADER = 'kycgate-event-id';
+/** Default tolerance between the signature's time and the receiver's clock, in seconds. */
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+/** The hex HMAC-SHA256 of `"<timestamp>.<body>"`. */
+export function computeSignature(secret: string, timestamp: number, body: string | Buffer): string {
+  return createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
+}
+
+/** The header value for a body signed at `timestamp` (unix seconds). */
+export function signatureHeader(secret: string, timestamp: number, body: string | Buffer): string {
+  return `t=${timestamp},v1=${computeSignature(secret, timestamp, body)}`;
+}
+
+export interface VerifyOptions {
+  /** Largest accepted |now − t|, in seconds. Default 300. */
+  toleranceSeconds?: number;
+  /** The receiver's clock, in ms since the epoch. Default `Date.now()`. */
+  now?: number;
+}
+
+/**
+ * Whether `header` is a valid signature of `rawBody` with `secret`, made within the tolerance. Compares in
+ * constant time; never throws on malformed input.
+ */
+export function verifyWebhookSignature(
+  rawBody: string | Buffer,
+  header: string | string[] | undefined,
+  secret: string,
+  options: VerifyOptions = {},
+): boolean {
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (!value) return false;
+  let timestamp: number | undefined;
+  const candidates: string[] = [];
+  for (const part of value.split(',')) {
+    const [key, ...rest] = part.trim().split('=');
+    const item = rest.join('=');
+    if (key === 't' && /^\d{1,12}$/.test(item)) timestamp = Number(item);
+    else if (key === 'v1' && /^[0-9a-f]{64}$/.test(item)) candidates.push(item);
+  }
+  if (timestamp === undefined || candidates.length === 0) return false;
+  const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const nowSeconds = Math.floor((options.now ?? Date.now()) / 1000);
+  if (Math.abs(nowSeconds - timestamp) > tolerance) return false;
+  const expected = Buffer.from(computeSignature(secret, timestamp, rawBody), 'hex');
+  let matched = false;
+  // Every candidate is compared (no early exit), each in constant time.
+  for (const candidate of candidates) {
+    if (timingSafeEqual(expected, Buffer.from(candidate, 'hex'))) matched = true;
+  }
+  return matched;
+}
