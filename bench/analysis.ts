@@ -1,0 +1,710 @@
+/**
+ * Identity-document analysis benchmark (issue 4, "Benchmark"): the production analyzer on a fixed-seed set
+ * of generated documents (test/fixtures/identity), per capture condition: field-level accuracy, the share
+ * of documents decided correctly, p50/p95 latency on one worker, throughput with 1 and 2 workers, peak RSS.
+ * Prints the tables and writes `docs/accuracy.md` and `docs/accuracy.svg`. Figures, no assertions.
+ *
+ * Run: `npm run bench:analysis` (default 20 documents per condition, ≈ 15 min on 2 cores), or e.g.
+ * `npm run bench:analysis -- --count-per-condition 5 --conditions scan,photo --workers 1`.
+ *
+ * Options:
+ * - `--count-per-condition N` (default 20): specs per capture condition;
+ * - `--seed S` (default 4): spec seed; condition `c` (its index in CAPTURE_CONDITIONS) uses
+ *   `sampleSpecs(N, S * 1000 + c)` and document `i` the image seed `(S * 1000 + c) * 1000 + i`, so a subset
+ *   of conditions gets the same documents as the full run;
+ * - `--conditions a,b` (default all nine);
+ * - `--workers 1,2` (default `1,2`): worker counts to measure throughput with; the 1-worker run always
+ *   happens (accuracy and latency come from it);
+ * - `--out dir` (default `docs`): where accuracy.md and accuracy.svg go; `--out -` writes nothing;
+ * - `--reference-date YYYY-MM-DD` (default 2026-11-22): "today" for expiry and age, fixed so the set and
+ *   its decisions do not move with the calendar;
+ * - `--pin on|off` (default on where `taskset` exists): pin worker k to CPU k (mod nproc);
+ * - `--max-minutes M` (default 40): stop dispatching documents after M minutes and report what ran.
+ *
+ * Workers are separate processes (bench/lib/analysis-worker.ts), not analyzer instances in one process:
+ * that is how kycgate scales (`kycgate worker` × M, DESIGN.md), the JavaScript stages (MRZ band locator,
+ * Human's wasm backend) would otherwise share one event loop, and each worker's RSS can be read on its
+ * own. Each worker builds the production engines, loads every model (one call per engine) and analyses one
+ * unmeasured warm-up document before the clock starts; that time is reported apart. Latency is the
+ * worker's own `analyze` + `decide` time; throughput is documents over the wall-clock of a condition's
+ * batch as seen by the parent (IPC and file reads included). RSS: each worker samples
+ * `process.memoryUsage().rss` every 100 ms; for N workers the peak of the sum of their latest samples.
+ *
+ * Generated documents are cached in the OS temp dir (keyed by spec, seed and the generator's source), so a
+ * second run skips generation.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import {
+  CAPTURE_CONDITIONS,
+  generateDocument,
+  sampleSpecs,
+  type CaptureCondition,
+  type DocumentSpec,
+  type GroundTruth,
+} from '../test/fixtures/identity/index.ts';
+import {
+  CLEAN_CONDITIONS,
+  evaluateGoals,
+  FIELD_NAMES,
+  LATENCY_GOAL_CONDITION,
+  markdownTable,
+  PHONE_PHOTO_CONDITIONS,
+  pct,
+  summarize,
+  svgChart,
+  tables,
+  textTable,
+  verdict,
+  type BatchFigures,
+  type DocRecord,
+  type FieldName,
+  type RunFigures,
+  type Summary,
+} from './lib/accuracy-report.ts';
+import type { AnalyzeRequest, FromWorker, ToWorker, WorkerResult } from './lib/analysis-worker.ts';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, '..');
+const WORKER_FILE = path.join(HERE, 'lib', 'analysis-worker.ts');
+const FIXTURE_DIR = path.join(ROOT, 'test', 'fixtures', 'identity');
+const CACHE_DIR = path.join(os.tmpdir(), 'kycgate-analysis-bench');
+/** A worker that has not answered one document in this time is stuck: the run stops. */
+const DOCUMENT_TIMEOUT_MS = 120_000;
+/** Loading the models (and one warm-up analysis) must end within this time. */
+const READY_TIMEOUT_MS = 300_000;
+
+// ---------------------------------------------------------------------------------------------------
+// Options
+
+/** A wrong option: say so and stop (exit code 2). */
+function usage(message: string): never {
+  console.error(`[bench:analysis] ${message} (see the options at the top of bench/analysis.ts)`);
+  process.exit(2);
+}
+
+const argv = process.argv.slice(2).filter((a) => a !== '--');
+let parsed: ReturnType<typeof parseOptions>;
+function parseOptions() {
+  return parseArgs({
+    args: argv,
+    options: {
+      'count-per-condition': { type: 'string', default: '20' },
+      seed: { type: 'string', default: '4' },
+      conditions: { type: 'string', default: CAPTURE_CONDITIONS.join(',') },
+      workers: { type: 'string', default: '1,2' },
+      out: { type: 'string', default: 'docs' },
+      'reference-date': { type: 'string', default: '2026-11-22' },
+      pin: { type: 'string' },
+      'max-minutes': { type: 'string', default: '40' },
+    },
+    strict: true,
+  });
+}
+try {
+  parsed = parseOptions();
+} catch (error) {
+  usage((error as Error).message);
+}
+const opts = parsed.values;
+
+function positiveInt(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) usage(`--${name} must be a positive integer (got "${value}")`);
+  return n;
+}
+
+const COUNT = positiveInt('count-per-condition', opts['count-per-condition']);
+const SEED = Number(opts.seed);
+if (!Number.isInteger(SEED) || SEED < 0) usage('--seed must be a non-negative integer');
+const CONDITIONS = opts.conditions.split(',').map((c) => c.trim()) as CaptureCondition[];
+for (const c of CONDITIONS) {
+  if (!CAPTURE_CONDITIONS.includes(c)) {
+    usage(`unknown condition "${c}"; known: ${CAPTURE_CONDITIONS.join(', ')}`);
+  }
+}
+const WORKER_COUNTS = [
+  ...new Set([1, ...opts.workers.split(',').map((w) => positiveInt('workers', w.trim()))]),
+].sort((a, b) => a - b);
+const OUT_DIR = opts.out === '-' ? null : path.resolve(opts.out);
+const REFERENCE_DATE = opts['reference-date'];
+if (!/^\d{4}-\d{2}-\d{2}$/.test(REFERENCE_DATE)) usage('--reference-date must be YYYY-MM-DD');
+const MAX_MS = Number(opts['max-minutes']) * 60_000;
+if (!(MAX_MS > 0)) usage('--max-minutes must be a positive number');
+
+function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-V'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+const PIN = opts.pin === undefined ? hasTaskset() : opts.pin === 'on';
+
+const log = (message: string) => process.stderr.write(`[bench:analysis] ${message}\n`);
+
+// ---------------------------------------------------------------------------------------------------
+// Machine and repository facts
+
+function run(command: string, args: string[]): string {
+  try {
+    return execFileSync(command, args, { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return '?';
+  }
+}
+
+function machineFacts() {
+  const mrzChanges = run('git', ['status', '--short', 'src/analysis/mrz']);
+  return {
+    nproc: run('nproc', []),
+    cpu: os.cpus()[0]?.model ?? '?',
+    memoryGb: (os.totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    date: new Date().toISOString(),
+    loadAverage: os.loadavg().map((l) => l.toFixed(2)),
+    commit: run('git', ['log', '-1', '--oneline']),
+    mrzChanges: mrzChanges === '?' ? '?' : mrzChanges,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Documents
+
+interface BenchDocument {
+  index: number;
+  condition: CaptureCondition;
+  truth: GroundTruth;
+  file: string;
+  mime: string;
+}
+
+async function generatorHash(): Promise<string> {
+  const hash = createHash('sha256');
+  for (const name of (await readdir(FIXTURE_DIR)).filter((n) => n.endsWith('.ts')).sort()) {
+    hash.update(name).update(await readFile(path.join(FIXTURE_DIR, name)));
+  }
+  return hash.digest('hex');
+}
+
+/** The generated document from the cache, or generated now and cached. */
+async function cachedDocument(
+  generator: string,
+  spec: DocumentSpec,
+  seed: number,
+): Promise<{ file: string; truth: GroundTruth; mime: string; cached: boolean }> {
+  const key = createHash('sha256')
+    .update(`${generator}\n${JSON.stringify(spec)}\n${seed}`)
+    .digest('hex')
+    .slice(0, 32);
+  const file = path.join(CACHE_DIR, `${key}.img`);
+  const truthFile = path.join(CACHE_DIR, `${key}.json`);
+  try {
+    const saved = JSON.parse(await readFile(truthFile, 'utf8')) as { truth: GroundTruth; mime: string };
+    if ((await stat(file)).size === 0) throw new Error('empty image');
+    return { file, ...saved, cached: true };
+  } catch {
+    const generated = await generateDocument(spec, seed);
+    await writeFile(file, generated.image);
+    await writeFile(truthFile, JSON.stringify({ truth: generated.truth, mime: generated.mime }));
+    return { file, truth: generated.truth, mime: generated.mime, cached: false };
+  }
+}
+
+async function prepareDocuments(): Promise<{
+  docs: BenchDocument[];
+  warmUp: BenchDocument;
+  generatedMs: number;
+  cached: number;
+}> {
+  await mkdir(CACHE_DIR, { recursive: true });
+  const generator = await generatorHash();
+  const started = performance.now();
+  const docs: BenchDocument[] = [];
+  let cached = 0;
+  for (const condition of CONDITIONS) {
+    const specSeed = SEED * 1000 + CAPTURE_CONDITIONS.indexOf(condition);
+    const specs = sampleSpecs(COUNT, specSeed, { conditions: [condition], referenceDate: REFERENCE_DATE });
+    for (const [i, spec] of specs.entries()) {
+      const doc = await cachedDocument(generator, spec, specSeed * 1000 + i);
+      if (doc.cached) cached++;
+      docs.push({ index: docs.length, condition, truth: doc.truth, file: doc.file, mime: doc.mime });
+      if (docs.length % 20 === 0) log(`documents ready: ${docs.length}/${CONDITIONS.length * COUNT}`);
+    }
+  }
+  // Not measured: loads the models and warms every code path once before the clock starts.
+  const [warmSpec] = sampleSpecs(1, 424_242, {
+    conditions: ['photo'],
+    kinds: ['td3'],
+    cases: ['valid'],
+    referenceDate: REFERENCE_DATE,
+  });
+  const warm = await cachedDocument(generator, warmSpec!, 424_242);
+  const warmUp = {
+    index: -1,
+    condition: 'photo' as const,
+    truth: warm.truth,
+    file: warm.file,
+    mime: warm.mime,
+  };
+  return { docs, warmUp, generatedMs: performance.now() - started, cached };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Workers
+
+type Outcome = { result: WorkerResult } | { error: string };
+
+class Worker {
+  readonly child: ChildProcess;
+  /** Latest sampled RSS, bytes. */
+  rss = 0;
+  hwm: number | null = null;
+  dead = false;
+  readonly ready: Promise<{ loadMs: number; warmMs: number; rss: number }>;
+  #pending: { index: number; resolve: (o: Outcome) => void; timer: NodeJS.Timeout } | null = null;
+  #onRss: (() => void) | null = null;
+
+  constructor(
+    readonly cpu: number | null,
+    warmUp: BenchDocument,
+  ) {
+    const warm = { file: warmUp.file, mime: warmUp.mime, customer: warmUp.truth.customer };
+    const args = [
+      ...process.execArgv,
+      WORKER_FILE,
+      '--reference-date',
+      REFERENCE_DATE,
+      '--warm-up',
+      JSON.stringify(warm),
+    ];
+    const [command, commandArgs] =
+      cpu === null ? [process.execPath, args] : ['taskset', ['-c', String(cpu), process.execPath, ...args]];
+    this.child = spawn(command, commandArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    // Engines may print to stdout; keep the benchmark's stdout for the tables.
+    this.child.stdout?.pipe(process.stderr);
+    let readyTimer: NodeJS.Timeout | undefined;
+    this.ready = new Promise((resolve, reject) => {
+      readyTimer = setTimeout(() => reject(new Error('worker not ready in time')), READY_TIMEOUT_MS);
+      this.child.on('message', (message: FromWorker) => {
+        if (message.type === 'ready') {
+          clearTimeout(readyTimer);
+          this.rss = message.rss;
+          resolve({ loadMs: message.loadMs, warmMs: message.warmMs, rss: message.rss });
+        } else if (message.type === 'rss') {
+          this.rss = message.rss;
+          this.#onRss?.();
+        } else if (this.#pending && message.index === this.#pending.index) {
+          const pending = this.#pending;
+          this.#pending = null;
+          clearTimeout(pending.timer);
+          if (message.type === 'result') {
+            this.hwm = message.hwm;
+            pending.resolve({ result: message.result });
+          } else {
+            pending.resolve({ error: message.message.split('\n')[0] ?? 'failed' });
+          }
+        }
+      });
+      this.child.on('exit', (code, signal) => {
+        clearTimeout(readyTimer);
+        this.dead = true;
+        reject(new Error(`worker exited (${signal ?? code}) before it was ready`));
+        if (this.#pending) {
+          clearTimeout(this.#pending.timer);
+          this.#pending.resolve({ error: `worker exited (${signal ?? code})` });
+          this.#pending = null;
+        }
+      });
+    });
+    // Rejections of `ready` after the fact (a late exit) are reported through `dead`.
+    this.ready.catch(() => {});
+  }
+
+  set onRss(listener: (() => void) | null) {
+    this.#onRss = listener;
+  }
+
+  analyze(doc: BenchDocument): Promise<Outcome> {
+    if (this.dead) return Promise.resolve({ error: 'worker is gone' });
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#pending = null;
+        this.kill();
+        resolve({ error: `timeout after ${DOCUMENT_TIMEOUT_MS / 1000} s` });
+      }, DOCUMENT_TIMEOUT_MS);
+      this.#pending = { index: doc.index, resolve, timer };
+      const request: AnalyzeRequest = {
+        type: 'analyze',
+        index: doc.index,
+        file: doc.file,
+        mime: doc.mime,
+        customer: doc.truth.customer,
+      };
+      this.child.send(request satisfies ToWorker);
+    });
+  }
+
+  kill(): void {
+    if (!this.dead && this.child.pid) process.kill(this.child.pid, 'SIGKILL');
+    this.dead = true;
+  }
+
+  async close(): Promise<void> {
+    if (this.dead) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.send({ type: 'close' } satisfies ToWorker);
+    const timer = setTimeout(() => this.kill(), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+/** One run with `count` workers over every condition, a batch per condition. */
+async function runWorkers(
+  count: number,
+  docs: BenchDocument[],
+  warmUp: BenchDocument,
+  deadline: number,
+  outcomes: Map<number, Outcome> | null,
+): Promise<RunFigures> {
+  const nproc = os.availableParallelism();
+  const workers = Array.from({ length: count }, (_, k) => new Worker(PIN ? k % nproc : null, warmUp));
+  const figures: RunFigures = { workers: count, ready: [], batches: new Map(), hwm: [], stopped: null };
+  try {
+    figures.ready = await Promise.all(workers.map((w) => w.ready));
+    log(
+      `${count} worker(s) ready: models loaded in ${figures.ready.map((r) => Math.round(r.loadMs)).join(', ')} ms`,
+    );
+    for (const condition of CONDITIONS) {
+      const batch = docs.filter((d) => d.condition === condition);
+      let next = 0;
+      let done = 0;
+      const sumRss = () => workers.reduce((s, w) => s + (w.dead ? 0 : w.rss), 0);
+      let peakRssSum = sumRss();
+      for (const w of workers) w.onRss = () => (peakRssSum = Math.max(peakRssSum, sumRss()));
+      const started = performance.now();
+      await Promise.all(
+        workers.map(async (w) => {
+          while (next < batch.length && !figures.stopped) {
+            if (Date.now() > deadline) {
+              figures.stopped = `time limit (--max-minutes ${opts['max-minutes']}) reached`;
+              break;
+            }
+            const doc = batch[next++]!;
+            const outcome = await w.analyze(doc);
+            if ('error' in outcome && w.dead)
+              figures.stopped = `worker stopped: ${outcome.error} (${doc.truth.id})`;
+            else done++;
+            outcomes?.set(doc.index, outcome);
+          }
+        }),
+      );
+      const wallMs = performance.now() - started;
+      for (const w of workers) w.onRss = null;
+      const batchFigures: BatchFigures = { docs: done, wallMs, peakRssSum: Math.max(peakRssSum, sumRss()) };
+      if (done > 0) figures.batches.set(condition, batchFigures);
+      log(
+        `${count} worker(s), ${condition}: ${done} docs in ${(wallMs / 1000).toFixed(1)} s ` +
+          `(${(done / (wallMs / 1000)).toFixed(2)} docs/s)`,
+      );
+      if (figures.stopped) break;
+    }
+  } catch (error) {
+    figures.stopped = (error as Error).message;
+  } finally {
+    figures.hwm = workers.map((w) => w.hwm);
+    await Promise.all(workers.map((w) => w.close()));
+  }
+  return figures;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Scoring against the ground truth
+
+function recordOf(doc: BenchDocument, outcome: Outcome): DocRecord {
+  const truth = doc.truth;
+  const negative = truth.case !== 'valid';
+  const mrzVisible = Boolean(truth.mrz?.visible && truth.fields);
+  if ('error' in outcome) {
+    return {
+      id: truth.id,
+      condition: doc.condition,
+      case: truth.case,
+      expected: truth.expected,
+      got: null,
+      correct: false,
+      negative,
+      mrzVisible,
+      fields: mrzVisible
+        ? (Object.fromEntries(FIELD_NAMES.map((f) => [f, false])) as Record<FieldName, boolean>)
+        : null,
+      linesExact: mrzVisible ? false : null,
+      ms: null,
+      cpuMs: null,
+      fallbackRan: false,
+      error: outcome.error,
+    };
+  }
+  const r = outcome.result;
+  const got =
+    r.status === 'accepted' ? 'accept' : r.status === 'pending' ? 'review' : (r.rejectionReason ?? 'other');
+  let fields: Record<FieldName, boolean> | null = null;
+  if (mrzVisible) {
+    const t = truth.fields!;
+    // Names as the MRZ holds them (transliterated, `<` as spaces, truncated where the field is full): the
+    // most any MRZ reader can return; the printed `García-López` is not in the MRZ.
+    const expected: Record<FieldName, string> = {
+      documentNumber: t.documentNumber,
+      surname: truth.mrz!.surname,
+      givenNames: truth.mrz!.givenNames,
+      dateOfBirth: t.dateOfBirth,
+      expirationDate: t.expirationDate,
+      nationality: t.nationality,
+      sex: t.sex,
+    };
+    fields = Object.fromEntries(FIELD_NAMES.map((f) => [f, r.fields[f] === expected[f]])) as Record<
+      FieldName,
+      boolean
+    >;
+  }
+  return {
+    id: truth.id,
+    condition: doc.condition,
+    case: truth.case,
+    expected: truth.expected,
+    got,
+    correct: got === truth.expected,
+    negative,
+    mrzVisible,
+    fields,
+    linesExact: mrzVisible ? JSON.stringify(r.mrzLines) === JSON.stringify(truth.mrz!.lines) : null,
+    ms: r.ms,
+    cpuMs: r.cpuMs,
+    fallbackRan: r.fallbackRan,
+    error: null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Report
+
+function caseTable(records: DocRecord[]): { header: string[]; rows: string[][] } {
+  const cases = [...new Set(records.map((r) => r.case))];
+  const rows = cases.map((c) => {
+    const of = records.filter((r) => r.case === c);
+    const wrong = new Map<string, number>();
+    for (const r of of.filter((x) => !x.correct)) {
+      const key = `${r.expected} → ${r.got ?? 'error'}`;
+      wrong.set(key, (wrong.get(key) ?? 0) + 1);
+    }
+    return [
+      c,
+      String(of.length),
+      `${pct(of.filter((r) => r.correct).length, of.length)} (${of.filter((r) => r.correct).length})`,
+      String(of.filter((r) => r.got === 'accept').length),
+      [...wrong]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${n}× ${k}`)
+        .join('; ') || '—',
+    ];
+  });
+  return { header: ['case', 'docs', 'decided ok', 'accepted', 'wrong decisions (expected → got)'], rows };
+}
+
+function commandLine(): string {
+  return `npm run bench:analysis${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
+}
+
+async function formatMarkdown(file: string, text: string): Promise<string> {
+  // Written so that `prettier --check` passes on the committed report.
+  const prettier = await import('prettier');
+  const config = (await prettier.resolveConfig(file)) ?? {};
+  return prettier.format(text, { ...config, filepath: file });
+}
+
+const loadSamples: number[] = [];
+function loadSummary(): string {
+  if (loadSamples.length === 0) return '—';
+  const mean = loadSamples.reduce((a, b) => a + b, 0) / loadSamples.length;
+  return `min ${Math.min(...loadSamples).toFixed(2)}, mean ${mean.toFixed(2)}, max ${Math.max(...loadSamples).toFixed(2)}`;
+}
+
+async function main(): Promise<void> {
+  loadSamples.push(os.loadavg()[0]!);
+  const loadSampler = setInterval(() => loadSamples.push(os.loadavg()[0]!), 10_000);
+  loadSampler.unref();
+  const startedAt = Date.now();
+  const deadline = startedAt + MAX_MS;
+  const before = machineFacts();
+  log(
+    `${CONDITIONS.length} conditions × ${COUNT} documents, seed ${SEED}, workers ${WORKER_COUNTS.join(',')}, ` +
+      `pinned ${PIN ? 'yes' : 'no'}; load average ${before.loadAverage.join(' ')}`,
+  );
+  const { docs, warmUp, generatedMs, cached } = await prepareDocuments();
+  log(`${docs.length} documents ready in ${(generatedMs / 1000).toFixed(1)} s (${cached} from the cache)`);
+
+  const outcomes = new Map<number, Outcome>();
+  const runs: RunFigures[] = [];
+  for (const count of WORKER_COUNTS) {
+    const figures = await runWorkers(count, docs, warmUp, deadline, count === 1 ? outcomes : null);
+    runs.push(figures);
+    if (figures.stopped) log(`${count} worker(s): stopped early: ${figures.stopped}`);
+  }
+  clearInterval(loadSampler);
+  const after = machineFacts();
+  const totalMs = Date.now() - startedAt;
+
+  const records = docs.flatMap((d) => {
+    const outcome = outcomes.get(d.index);
+    return outcome ? [recordOf(d, outcome)] : [];
+  });
+  const summaries: Summary[] = CONDITIONS.map((c) =>
+    summarize(
+      c,
+      records.filter((r) => r.condition === c),
+      runs,
+      [c],
+    ),
+  );
+  const overall = summarize('all', records, runs, CONDITIONS);
+  const byCondition = new Map(summaries.map((s) => [s.condition, s]));
+  const goals = evaluateGoals(records, byCondition, runs);
+  const { accuracy, speed } = tables([...summaries, overall], WORKER_COUNTS);
+  const cases = caseTable(records);
+
+  const load = runs.flatMap((r) => r.ready.map((x) => ({ workers: r.workers, ...x })));
+  const lines = [
+    `Identity analysis benchmark — ${records.length} documents, seed ${SEED}, reference date ${REFERENCE_DATE}`,
+    `${before.commit}${before.mrzChanges && before.mrzChanges !== '?' ? ' (uncommitted MRZ changes present)' : ''}`,
+    '',
+    'Accuracy (fields: exact against the truth, over documents whose MRZ is in the image; decisions: all documents)',
+    textTable(accuracy),
+    '',
+    `Speed and memory (latency: 1 worker${PIN ? ' pinned to one core' : ''}; throughput: documents per second of wall-clock)`,
+    textTable(speed),
+    '',
+    'Decisions per case',
+    textTable(cases),
+    '',
+    `Model load per worker: ${load.map((l) => `${Math.round(l.loadMs)} ms + warm-up ${Math.round(l.warmMs)} ms (RSS ${Math.round(l.rss / 1e6)} MB)`).join('; ')}`,
+    '',
+    'Goals',
+    ...goals.map(
+      (g) => `  ${verdict(g.met).padEnd(12)} ${g.goal}: ${g.measured}${g.note ? ` — ${g.note}` : ''}`,
+    ),
+    ...runs.filter((r) => r.stopped).map((r) => `NOTE: ${r.workers}-worker run stopped early: ${r.stopped}`),
+    '',
+    `Total ${(totalMs / 60_000).toFixed(1)} min; load average ${before.loadAverage.join(' ')} → ${after.loadAverage.join(' ')}; 1-min load during the run: ${loadSummary()}`,
+  ];
+  console.log(lines.join('\n'));
+
+  if (!OUT_DIR) return;
+  await mkdir(OUT_DIR, { recursive: true });
+  const misdecided = records.filter((r) => !r.correct);
+  const markdown = `# Identity-document analysis: accuracy, latency, throughput
+
+Latest output of \`bench/analysis.ts\` (issue 4, "Benchmark"). Regenerate with the command below; the figures
+change with the analyzer, so keep this file in step with the code it measured.
+
+\`\`\`sh
+${commandLine()}
+\`\`\`
+
+![Accuracy and latency per capture condition](accuracy.svg)
+
+## Run
+
+- **date**: ${before.date}
+- **code**: \`${before.commit}\`${before.mrzChanges ? ' — **uncommitted MRZ changes present**: the MRZ reader (src/analysis/mrz) was being changed while this ran, so its figures may already be out of date' : ''}
+- **machine**: \`nproc\` = ${before.nproc}, ${before.cpu}, ${before.memoryGb} GiB RAM, Node ${before.node}
+- **load average** (1, 5, 15 min): ${before.loadAverage.join(', ')} at the start, ${after.loadAverage.join(', ')} at the end; 1-min load sampled every 10 s during the run: ${loadSummary()}. Other work was running on the machine: wall-clock figures (latency, throughput) are inflated when the load exceeds the core count; the CPU-time columns are not
+- **documents**: ${records.length} analysed, ${COUNT} per condition × ${CONDITIONS.length} conditions, spec seed ${SEED}, reference date ${REFERENCE_DATE}; generated in ${(generatedMs / 1000).toFixed(0)} s (${cached} from the cache)
+- **analyzer**: the production configuration of \`defaultAnalyzers\` (src/runtime.ts): Tesseract legacy for the MRZ band, PaddleOCR when check digits fail, Human for faces; default KYC settings (weights, thresholds 50/80, minimum age 18, 21 in the US); \`matchLevel\` 2; one file tagged \`id-front\` per document, no selfie
+- **workers**: separate processes${PIN ? ', worker k pinned to CPU k with `taskset`' : ' (not pinned)'}; models loaded and one warm-up document analysed before the clock starts
+- **model load** (not in the figures): ${load.map((l) => `${l.workers}-worker run: ${Math.round(l.loadMs)} ms, then warm-up ${Math.round(l.warmMs)} ms, ${Math.round(l.rss / 1e6)} MB RSS when ready`).join('; ')}
+- **total time**: ${(totalMs / 60_000).toFixed(1)} min
+${runs
+  .filter((r) => r.stopped)
+  .map((r) => `- **stopped early**: ${r.workers}-worker run: ${r.stopped}`)
+  .join('\n')}
+
+## Goals (issue 4)
+
+| goal | measured | |
+|---|---|---|
+${goals.map((g) => `| ${g.goal} | ${g.measured}${g.note ? ` — ${g.note}` : ''} | ${verdict(g.met)} |`).join('\n')}
+
+## Accuracy per capture condition
+
+Field columns: the share of documents whose MRZ is in the image (\`MRZ docs\`) where the analyzer's value
+equals the truth exactly — document number, surname and given names (in MRZ form: transliterated, as the
+MRZ holds them), date of birth, expiry date, nationality, sex. \`all 7\`: all seven exact; \`MRZ lines\`:
+every MRZ line read exactly as printed (every MRZ field, check digits included). Driver licences, non-documents
+and the MRZ-less side of ID cards have no MRZ in the image and are not counted there: the analyzer does not
+read the printed zone yet. \`decided ok\`: the decision (accept, review, or the rejection reason) equals the
+ground truth's \`expected\` outcome; \`neg ok\`/\`neg accepted\`: negative cases (every case but \`valid\`)
+decided correctly, and accepted (the goal is none). Blurry, dark, small and cut-off captures are all valid
+documents that must be rejected as unreadable / not open.
+
+${markdownTable(accuracy)}
+
+## Speed and memory
+
+\`p50\`/\`p95\`: wall-clock of \`analyze\` + \`decide\` per document on one worker${PIN ? ' pinned to one core' : ''},
+models loaded. \`CPU p50\`/\`CPU p95\`: CPU time of the worker process (all threads) per document, which other
+load on the machine does not inflate. \`fallback\`: documents where PaddleOCR ran. \`docs/s Nw\`: documents per second of wall-clock with N worker processes. \`peak RSS Nw\`:
+the peak of the summed sampled RSS of the N workers during that condition.
+
+${markdownTable(speed)}
+
+## Decisions per case
+
+${markdownTable(cases)}
+${
+  misdecided.length
+    ? `
+<details><summary>Every wrong decision (${misdecided.length})</summary>
+
+| document | expected | got |
+|---|---|---|
+${misdecided.map((r) => `| ${r.id} | ${r.expected} | ${r.got ?? `error: ${r.error}`} |`).join('\n')}
+
+</details>
+`
+    : ''
+}
+## Method
+
+- Documents: \`sampleSpecs\` and \`generateDocument\` of test/fixtures/identity (synthetic TD3 passports, TD1 and TD2
+  ID cards, US driver licences and non-documents; half valid, half spread over the negative cases; negative cases
+  only in readable conditions). Conditions: ${CONDITIONS.join(', ')}.
+- MRZ goal sets: clean = ${CLEAN_CONDITIONS.join(', ')}; degraded phone photos = ${PHONE_PHOTO_CONDITIONS.join(', ')}.
+  Latency goal: \`${LATENCY_GOAL_CONDITION}\` (the 12-MP JPEG).
+- Workers are processes, as \`kycgate worker\` is deployed; in one process the JavaScript stages of two analyzers
+  would share one event loop. Each worker samples \`process.memoryUsage().rss\` every 100 ms and the kernel's
+  peak (VmHWM) is read after each document.
+- This is a benchmark, not a test: nothing is asserted, and the run stops after \`--max-minutes\`.
+`;
+  const mdFile = path.join(OUT_DIR, 'accuracy.md');
+  await writeFile(mdFile, await formatMarkdown(mdFile, markdown));
+  await writeFile(
+    path.join(OUT_DIR, 'accuracy.svg'),
+    svgChart(
+      summaries,
+      `kycgate identity analysis — ${records.length} generated documents, ${before.date.slice(0, 10)}`,
+    ),
+  );
+  log(`wrote ${path.relative(process.cwd(), mdFile)} and accuracy.svg`);
+}
+
+main().catch((error: unknown) => {
+  console.error(`[bench:analysis] ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 1;
+});
