@@ -5,7 +5,7 @@
  * - `extractMrzLines(texts)` turns raw OCR lines into the MRZ lines of one detected format, or `null`.
  * - `parseMrz(lines)` parses them, verifies every check digit and repairs ambiguous characters only where
  *   a repair is confirmed: by the field's character class (a letter in a date or check digit, a digit in
- *   a state code or a name) or by the field's check digit (a document number or optional number whose
+ *   a state code or a name, an `H` — the OCR's M — in the sex, which admits only M/F/X/`<`) or by the field's check digit (a document number or optional number whose
  *   check digit fails as read but passes after a unique, minimal O↔0/I↔1/B↔8/S↔5/Z↔2/Q↔0/D↔0 swap).
  * - A check digit that still fails is never hidden: `checks.<field>` is false and `checksumValid` is false.
  * - Names and state codes have no check digit: their validity is `unverified` (cross-check with the VIZ).
@@ -450,6 +450,8 @@ export function parseMrz(input: string[], options: ParseOptions = {}): MrzParseR
   classRepair('issuingState', layout.issuingState, TO_LETTER, lettersOrFiller);
   classRepair('nationality', layout.nationality, TO_LETTER, lettersOrFiller);
   classRepair('lastName', layout.name, TO_LETTER, lettersOrFiller);
+  // The sex is one of M, F, X or `<`; the legacy OCR engine reads M as H, which no sex can be.
+  classRepair('sex', layout.sex, { H: 'M' }, /[MFX<]/);
   classRepair('dateOfBirth', layout.dateOfBirth, TO_DIGIT, digitsOrFiller);
   classRepair('expirationDate', layout.expirationDate, TO_DIGIT, digitsOrFiller);
   for (const sp of [

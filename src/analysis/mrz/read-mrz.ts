@@ -17,7 +17,7 @@
  */
 import sharp from 'sharp';
 import type { MrzEngines } from '../ocr/create-ocr-engine.ts';
-import { MRZ_CHARSET, type OcrEngine } from '../ocr/ocr-engine.ts';
+import { MRZ_CHARSET, type OcrEngine, type OcrLine } from '../ocr/ocr-engine.ts';
 import {
   flip180,
   grayToPng,
@@ -28,7 +28,10 @@ import {
 } from './locate-mrz.ts';
 import {
   checkedSpans,
+  cleanMrzText,
   extractMrzLines,
+  fitLineLength,
+  MRZ_LAYOUTS,
   parseMrz,
   type FieldValidity,
   type MrzChecks,
@@ -39,6 +42,7 @@ import {
   type MrzRepair,
 } from './mrz-parse.ts';
 import { isCheckDigitValid } from './check-digit.ts';
+import { KNOWN_STATE_CODES } from './state-codes.ts';
 
 export type MrzVariant = 'normalized' | 'binarized' | 'upscaled' | 'vote';
 
@@ -86,6 +90,202 @@ interface Candidate {
   parsed: MrzParseResult;
   engine: string;
   attempt: MrzAttempt;
+  /** Positions (`line:index`) the engine read with low confidence as a character it confuses. */
+  doubts: Set<string>;
+}
+
+/**
+ * Characters the legacy Tesseract classifier substitutes for others where no check digit can object,
+ * with what they may really be: W→H/N and M→H in names and state codes (no check digit), G→6 in a
+ * document number (G is 16 and 6 is 6: the weights 7-3-1 cannot see a difference of 10). Measured on
+ * the fixtures (bench/mrz-accuracy.ts, 5,300 characters): an `H` read with a confidence under 0.8 was
+ * wrong 16 times in 17, an `N` under 0.78 5 times in 12, a `6` under 0.8 10 times in 14; correct reads
+ * of these characters are almost all above. Such a character makes a passing reading doubtful, and
+ * the reader asks the fallback engine about that position only.
+ */
+const DOUBTFUL: Record<string, { below: number; mayBe: string[] }> = {
+  H: { below: 0.8, mayBe: ['W', 'M', 'N'] },
+  N: { below: 0.78, mayBe: ['W', 'H'] },
+  M: { below: 0.8, mayBe: ['W', 'H'] },
+  '6': { below: 0.8, mayBe: ['G'] },
+};
+
+/**
+ * In the alphanumeric fields a check digit covers (document number, personal number, TD1/TD2 optional
+ * data) the legacy engine also reads letters as digits that the check digit cannot tell apart: G→6,
+ * S→8 (28 vs 8), U→0 (30 vs 0), or two misreads that cancel out (DB→08: 13·7 + 3·3 = 100). There a
+ * `0`, `6` or `8` under this confidence is doubtful, and the fallback's reading of the whole field is
+ * taken only if the field still passes its check digit (and the composite) with it.
+ */
+const DOUBTFUL_IN_CHECKED: Record<string, number> = {
+  '0': 0.85,
+  '6': 0.85,
+  '8': 0.85,
+  H: 0.8,
+  N: 0.78,
+  M: 0.8,
+};
+
+/** The state-code spans of a reading that hold no known code (`NLO` for `NLD`, `VM<` for `VNM`). */
+function unknownStateSpans(p: MrzParseResult): { line: number; start: number; end: number }[] {
+  const l = MRZ_LAYOUTS[p.format];
+  return [l.issuingState, l.nationality].filter(
+    (sp) => !KNOWN_STATE_CODES.has(p.lines[sp.line]!.slice(sp.start, sp.end).replace(/<+$/, '')),
+  );
+}
+
+/** Whether a passing reading should be checked against the fallback engine before it is kept. */
+function isDoubtful(c: Candidate): boolean {
+  return c.doubts.size > 0 || unknownStateSpans(c.parsed).length > 0;
+}
+
+/** Line and index ranges of the alphanumeric fields covered by a check digit, per format. */
+function checkedAlnumSpans(format: MrzFormat): { line: number; start: number; end: number }[] {
+  const l = MRZ_LAYOUTS[format];
+  const spans = [l.documentNumber];
+  if (format !== 'MRVA' && format !== 'MRVB') spans.push(l.optional1);
+  if (l.optional2) spans.push(l.optional2);
+  return spans;
+}
+
+const spanOf = (
+  format: MrzFormat,
+  li: number,
+  i: number,
+): { line: number; start: number; end: number } | null =>
+  checkedAlnumSpans(format).find((sp) => sp.line === li && i >= sp.start && i < sp.end) ?? null;
+
+/**
+ * The doubtful positions of an extracted reading: each MRZ line is traced back to the OCR line it was
+ * fitted from (`fitLineLength` only adds or drops filler at the end or inside the longest filler run),
+ * and each low-confidence confusable character is mapped to its position in the MRZ line.
+ */
+function doubtfulPositions(ocrLines: OcrLine[], format: MrzFormat, mrzLines: string[]): Set<string> {
+  const doubts = new Set<string>();
+  mrzLines.forEach((mrzLine, li) => {
+    for (const ocr of ocrLines) {
+      if (!ocr.chars) continue;
+      const cleaned = cleanMrzText(ocr.text);
+      if (fitLineLength(cleaned, mrzLine.length) !== mrzLine) continue;
+      if (ocr.chars.map((c) => c.text).join('') !== cleaned) continue;
+      let prefix = 0;
+      while (prefix < cleaned.length && cleaned[prefix] === mrzLine[prefix]) prefix++;
+      const delta = mrzLine.length - cleaned.length;
+      ocr.chars.forEach((c, j) => {
+        const i = j < prefix ? j : j + delta;
+        if (mrzLine[i] !== c.text) return;
+        const below = spanOf(format, li, i) ? DOUBTFUL_IN_CHECKED[c.text] : DOUBTFUL[c.text]?.below;
+        if (below !== undefined && c.confidence < below) doubts.add(`${li}:${i}`);
+      });
+      break;
+    }
+  });
+  return doubts;
+}
+
+/**
+ * Settle the doubtful positions of `base` with another engine's reading of the same band. Outside the
+ * checked fields: where the other engine reads one of the characters the doubtful one may really be
+ * (`DOUBTFUL`), take it. Inside a checked alphanumeric field: take the other engine's characters at all
+ * the doubtful positions of that field at once, and keep them only if the lines still pass every check
+ * digit. Lines that do not line up (more than a quarter of the characters differ) are left alone. The
+ * result is always parsed again, so every check digit still has to pass.
+ */
+function settleDoubts(
+  base: Candidate,
+  other: MrzParseResult,
+  now: Date | undefined,
+): { parsed: MrzParseResult; changed: boolean } | null {
+  const format = base.parsed.format;
+  if (other.format !== format) return null;
+  let lines = [...base.parsed.lines];
+  let changed = false;
+  const aligned = (li: number): boolean => {
+    const mine = lines[li]!;
+    const theirs = other.lines[li]!;
+    let differing = 0;
+    for (let k = 0; k < mine.length; k++) if (mine[k] !== theirs[k]) differing++;
+    return differing <= mine.length / 4;
+  };
+  const replace = (ls: string[], li: number, i: number, ch: string): void => {
+    ls[li] = ls[li]!.slice(0, i) + ch + ls[li]!.slice(i + 1);
+  };
+  const inChecked = new Map<string, [number, number][]>();
+  for (const key of base.doubts) {
+    const [li, i] = key.split(':').map(Number) as [number, number];
+    if (!aligned(li)) continue;
+    const theirs = other.lines[li]![i]!;
+    const span = spanOf(format, li, i);
+    if (span) {
+      if (theirs === '<' || theirs === lines[li]![i]) continue;
+      const spanKey = `${span.line}:${span.start}`;
+      inChecked.set(spanKey, [...(inChecked.get(spanKey) ?? []), [li, i]]);
+      continue;
+    }
+    if (DOUBTFUL[lines[li]![i]!]?.mayBe.includes(theirs)) {
+      replace(lines, li, i, theirs);
+      changed = true;
+    }
+  }
+  // A state code that is no code, where the other engine reads a known one.
+  for (const sp of unknownStateSpans(base.parsed)) {
+    const theirs = other.lines[sp.line]!.slice(sp.start, sp.end);
+    if (!KNOWN_STATE_CODES.has(theirs.replace(/<+$/, ''))) continue;
+    const l = lines[sp.line]!;
+    lines[sp.line] = l.slice(0, sp.start) + theirs + l.slice(sp.end);
+    changed = true;
+  }
+  for (const positions of inChecked.values()) {
+    const trial = [...lines];
+    for (const [li, i] of positions) replace(trial, li, i, other.lines[li]![i]!);
+    const parsed = parseMrz(trial, now ? { now } : {});
+    if (parsed && isAcceptable(parsed)) {
+      lines = trial;
+      changed = true;
+    }
+  }
+  if (!changed) return { parsed: base.parsed, changed };
+  const parsed = parseMrz(lines, now ? { now } : {});
+  return parsed ? { parsed, changed } : null;
+}
+
+/** Whether two readings of one format differ in a field a check digit covers. */
+function disagreeOnCheckedFields(a: MrzParseResult, b: MrzParseResult): boolean {
+  if (a.format !== b.format) return false;
+  const spans = [
+    ...checkedSpans(a.format).flatMap((c) => [c.value, c.check]),
+    ...checkedAlnumSpans(a.format),
+  ];
+  return spans.some(
+    (sp) => a.lines[sp.line]!.slice(sp.start, sp.end) !== b.lines[sp.line]!.slice(sp.start, sp.end),
+  );
+}
+
+/**
+ * PaddleOCR reads a `<` next to letters as `K` now and then (`KAVANAGHKCCIARANKKKK`, `0612<K<<<18`), and
+ * neither names nor a `K` for `<` in a checked field (K is 20, `<` is 0: the weights cannot see it) are
+ * caught by a check digit. Where every fast-engine reading of the same band and format has `<` and the
+ * fallback has a letter, keep `<` — the legacy engine's filler is the most reliable thing it reads (one
+ * miss in ~1,900 on the fixtures) — provided the lines still pass every check digit.
+ */
+function restoreFiller(
+  parsed: MrzParseResult,
+  fastReadings: MrzParseResult[],
+  now: Date | undefined,
+): MrzParseResult {
+  const same = fastReadings.filter((p) => p.format === parsed.format);
+  if (same.length === 0) return parsed;
+  const lines = parsed.lines.map((line, li) => {
+    let fixed = '';
+    for (let i = 0; i < line.length; i++) {
+      const filler = /[A-Z]/.test(line[i]!) && same.every((p) => p.lines[li]![i] === '<');
+      fixed += filler ? '<' : line[i]!;
+    }
+    return fixed;
+  });
+  if (lines.every((l, li) => l === parsed.lines[li])) return parsed;
+  const again = parseMrz(lines, now ? { now } : {});
+  return again && isAcceptable(again) ? again : parsed;
 }
 
 /** Stretch the 1st–99th percentile to 0–255. */
@@ -190,12 +390,15 @@ async function runOcr(
   variant: MrzVariant,
   orientation: 0 | 180,
   now: Date | undefined,
-): Promise<{ attempt: MrzAttempt; parsed: MrzParseResult | null }> {
+): Promise<{ attempt: MrzAttempt; parsed: MrzParseResult | null; doubts: Set<string> }> {
   const started = performance.now();
   const result = await engine.recognize(png, { charset: MRZ_CHARSET, psm: 'block' });
   const texts = result.lines.map((l) => l.text);
   const extracted = extractMrzLines(texts);
   const parsed = extracted ? parseMrz(extracted.lines, now ? { now } : {}) : null;
+  const doubts = extracted
+    ? doubtfulPositions(result.lines, extracted.format, extracted.lines)
+    : new Set<string>();
   const attempt: MrzAttempt = {
     engine: engine.name,
     variant,
@@ -204,7 +407,7 @@ async function runOcr(
     valid: isAcceptable(parsed),
     ms: Math.round(performance.now() - started),
   };
-  return { attempt, parsed };
+  return { attempt, parsed, doubts };
 }
 
 /** Read the MRZ of `image` (encoded bytes). See the module comment for the contract. */
@@ -247,10 +450,82 @@ export async function readMrz(
   const candidates: Candidate[] = [];
   const best = (): Candidate | null =>
     candidates.reduce<Candidate | null>((b, c) => (!b || score(c.parsed) > score(b.parsed) ? c : b), null);
-  const record = (engine: OcrEngine, r: { attempt: MrzAttempt; parsed: MrzParseResult | null }): void => {
+  const record = (
+    engine: OcrEngine,
+    r: { attempt: MrzAttempt; parsed: MrzParseResult | null; doubts: Set<string> },
+  ): Candidate | null => {
     attempts.push(r.attempt);
     engineVersions[engine.name] = engine.version;
-    if (r.parsed) candidates.push({ parsed: r.parsed, engine: engine.name, attempt: r.attempt });
+    if (!r.parsed) return null;
+    const c: Candidate = { parsed: r.parsed, engine: engine.name, attempt: r.attempt, doubts: r.doubts };
+    candidates.push(c);
+    return c;
+  };
+  const fast = engines.fast;
+  const fb = engines.fallback && options.useFallback !== false ? engines.fallback : null;
+  const fastReadings = (o: 0 | 180): MrzParseResult[] =>
+    candidates
+      .filter(
+        (c) => c.attempt.engine === fast.name && c.attempt.variant !== 'vote' && c.attempt.orientation === o,
+      )
+      .map((c) => c.parsed);
+
+  // The fallback engine runs at most once per orientation, whatever asked for it.
+  const fallbackRuns = new Map<0 | 180, { parsed: MrzParseResult | null; candidate: Candidate | null }>();
+  const runFallback = async (
+    o: 0 | 180,
+  ): Promise<{ parsed: MrzParseResult | null; candidate: Candidate | null }> => {
+    const done = fallbackRuns.get(o);
+    if (done || !fb) return done ?? { parsed: null, candidate: null };
+    const oriented = o === 180 ? flip180(located.band) : located.band;
+    const t = performance.now();
+    const r = await runOcr(fb, await variantPng(oriented, 'normalized'), 'normalized', o, now);
+    timings.fallbackOcrMs += performance.now() - t;
+    const run = { parsed: r.parsed, candidate: record(fb, r) };
+    fallbackRuns.set(o, run);
+    return run;
+  };
+
+  /**
+   * A fast reading that passes: keep it, unless it holds doubtful characters (see `DOUBTFUL`); then the
+   * fallback engine reads the band and settles those positions (and only those), and the settled
+   * lines must pass every check digit again.
+   */
+  const confirm = async (c: Candidate): Promise<MrzReading> => {
+    if (!isDoubtful(c) || !fb) return finish(c, located.geometry);
+    const o = c.attempt.orientation;
+    const { parsed, candidate } = await runFallback(o);
+    const settled = parsed ? settleDoubts(c, parsed, now) : null;
+    const keep = settled && isAcceptable(settled.parsed) ? settled.parsed : c.parsed;
+    if (candidate && isAcceptable(candidate.parsed) && disagreeOnCheckedFields(keep, candidate.parsed)) {
+      // Two readings that both pass every check digit yet differ in a checked field: one of them passes
+      // by chance (or by an invisible confusion). The fallback is the more accurate engine: keep its
+      // reading, with the fast engine's filler restored (see `restoreFiller`).
+      const restored = restoreFiller(candidate.parsed, fastReadings(o), now);
+      const kept: Candidate = { ...candidate, parsed: restored, engine: `${fb.name}+${fast.name}` };
+      candidates.push(kept);
+      return finish(kept, located.geometry);
+    }
+    if (settled?.changed && isAcceptable(settled.parsed)) {
+      const attempt: MrzAttempt = {
+        engine: fb.name,
+        variant: 'vote',
+        orientation: c.attempt.orientation,
+        lines: settled.parsed.lines,
+        valid: true,
+        ms: 0,
+      };
+      attempts.push(attempt);
+      const combined: Candidate = {
+        parsed: settled.parsed,
+        engine: `${c.engine}+${fb.name}`,
+        attempt,
+        doubts: new Set(),
+      };
+      candidates.push(combined);
+      return finish(combined, located.geometry);
+    }
+    return finish(c, located.geometry);
   };
 
   // Orientation: the likelier one first; the other only when the first yields no MRZ-shaped text.
@@ -261,16 +536,18 @@ export async function readMrz(
   );
   let orientation: 0 | 180 = orientations[0]!;
   let band = orientation === 180 ? flip180(located.band) : located.band;
-  const fast = engines.fast;
   for (let vi = 0; vi < variants.length; vi++) {
     const variant = variants[vi]!;
     const t = performance.now();
     const r = await runOcr(fast, await variantPng(band, variant), variant, orientation, now);
     timings.fastOcrMs += performance.now() - t;
-    record(fast, r);
-    if (isAcceptable(r.parsed)) return finish(candidates[candidates.length - 1]!, located.geometry);
-    if (vi === 0 && !r.parsed && orientation === orientations[0]) {
-      // Nothing MRZ-shaped: try the other way up before spending variants on this one.
+    const c = record(fast, r);
+    if (c && isAcceptable(c.parsed)) return confirm(c);
+    const fillers = r.attempt.lines.join('').split('<').length - 1;
+    if (vi === 0 && !r.parsed && fillers < 3 && orientation === orientations[0]) {
+      // Nothing MRZ-shaped: try the other way up before spending variants on this one. Text with `<`
+      // in it is the right way up (upside down, a chevron is no MRZ character) and only missed the
+      // line lengths by a character or two: the other variants and the vote get their turn.
       orientation = orientations[1]!;
       band = flip180(band);
       vi = -1;
@@ -295,25 +572,38 @@ export async function readMrz(
         ms: Math.round(performance.now() - t),
       };
       attempts.push(attempt);
-      candidates.push({ parsed: voted, engine: `${fast.name}+vote`, attempt });
-      if (isAcceptable(voted)) return finish(candidates[candidates.length - 1]!, located.geometry);
+      // A voted character is doubtful when a reading that agrees with it was doubtful there.
+      const doubts = new Set<string>();
+      for (const c of sameOrientation) {
+        for (const key of c.doubts) {
+          const [li, i] = key.split(':').map(Number) as [number, number];
+          if (c.parsed.lines[li]?.[i] === voted.lines[li]?.[i]) doubts.add(key);
+        }
+      }
+      const c: Candidate = { parsed: voted, engine: `${fast.name}+vote`, attempt, doubts };
+      candidates.push(c);
+      if (isAcceptable(voted)) return confirm(c);
     }
   }
 
   // Fallback engine on the band, in the orientation that produced MRZ text (else both).
-  if (engines.fallback && options.useFallback !== false) {
-    const fb = engines.fallback;
+  if (fb) {
     const tried = candidates.length > 0 ? [orientation] : orientations;
     for (const o of tried) {
-      const oriented = o === 180 ? flip180(located.band) : located.band;
-      const t = performance.now();
-      const r = await runOcr(fb, await variantPng(oriented, 'normalized'), 'normalized', o, now);
-      timings.fallbackOcrMs += performance.now() - t;
-      record(fb, r);
-      if (isAcceptable(r.parsed)) return finish(candidates[candidates.length - 1]!, located.geometry);
+      const r = await runFallback(o);
+      if (r.candidate && isAcceptable(r.candidate.parsed)) {
+        const restored = restoreFiller(r.candidate.parsed, fastReadings(o), now);
+        if (restored === r.candidate.parsed) return finish(r.candidate, located.geometry);
+        const c: Candidate = { ...r.candidate, parsed: restored, engine: `${fb.name}+${fast.name}` };
+        candidates.push(c);
+        return finish(c, located.geometry);
+      }
       if (r.parsed) {
         // Vote the fallback's reading with the fast engine's: each may have the field the other lost.
-        const pool = candidates.filter((c) => c.attempt.orientation === o && c.attempt.variant !== 'vote');
+        const pool = candidates.filter(
+          (c) =>
+            c.attempt.orientation === o && c.attempt.variant !== 'vote' && c.attempt.engine === fast.name,
+        );
         const voted = voteMrz(
           [r.parsed, ...pool.map((c) => c.parsed)].map((p) => ({ format: p.format, lines: p.lines })),
           now,
@@ -328,8 +618,9 @@ export async function readMrz(
             ms: 0,
           };
           attempts.push(attempt);
-          candidates.push({ parsed: voted, engine: `${fb.name}+vote`, attempt });
-          return finish(candidates[candidates.length - 1]!, located.geometry);
+          const c: Candidate = { parsed: voted, engine: `${fb.name}+vote`, attempt, doubts: new Set() };
+          candidates.push(c);
+          return finish(c, located.geometry);
         }
         break;
       }

@@ -19,6 +19,12 @@ export interface OcrLine {
   /** 0–1; engines' own scale mapped to 0–1 (Tesseract 0–100 → 0–1, PaddleOCR mean probability). */
   confidence: number;
   box?: OcrBox;
+  /**
+   * Per-character confidences (0–1), one entry per character of `text` without its spaces, when the
+   * engine reports them (Tesseract does; PaddleOCR does not). The MRZ reader uses them to doubt a
+   * reading whose check digits pass but which holds a character the engine is known to confuse.
+   */
+  chars?: { text: string; confidence: number }[];
 }
 
 export interface OcrRecognizeOptions {

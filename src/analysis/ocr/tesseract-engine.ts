@@ -109,9 +109,13 @@ export class TesseractEngine implements OcrEngine {
           for (const line of paragraph.lines) {
             const text = line.text.replace(/\n$/, '');
             if (text.trim() === '') continue;
+            const symbols = line.words.flatMap((w) => w.symbols);
+            const chars = symbols.map((sym) => ({ text: sym.text, confidence: sym.confidence / 100 }));
+            const aligned = chars.map((c) => c.text).join('') === text.replace(/\s+/g, '');
             lines.push({
               text,
               confidence: line.confidence / 100,
+              ...(aligned ? { chars } : {}),
               box: {
                 x: line.bbox.x0,
                 y: line.bbox.y0,
