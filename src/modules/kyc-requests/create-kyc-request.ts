@@ -2,7 +2,7 @@
  * `POST /kyc-requests`: asks a customer for documents. In one transaction: the request, its gatherer token
  * and — when a credit file is asked for — the bureau's answer, which can fulfil the request at once.
  */
-import type { KycRequestRow } from '../../db/schema.ts';
+import type { CustomerJwtRow, KycRequestRow } from '../../db/schema.ts';
 import { invalidField } from '../../errors.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Deps } from '../deps.ts';
@@ -40,11 +40,12 @@ export function checkExpirationTime(value: string | undefined, now: number): str
   return new Date(time).toISOString();
 }
 
+/** The new request, and its gatherer token's row (so the response needs no second lookup). */
 export async function createKycRequest(
   deps: Deps,
   organizationId: string,
   input: KycRequestInput,
-): Promise<KycRequestRow> {
+): Promise<{ request: KycRequestRow; gathererJwt: CustomerJwtRow }> {
   const now = Date.now();
   const documents = normalizeRequestedDocuments(input.documents);
   const expirationTime = checkExpirationTime(input.expirationTime, now);
@@ -69,15 +70,15 @@ export async function createKycRequest(
     const token = await issueGathererToken(deps, trx, row);
     row.gathererJwtId = token.row.id;
     await insertKycRequest(trx, row);
-    if (documents.some((d) => d.type === 'credit-file-proof')) {
-      // The credit file is tried first: when it succeeds, identity and address proofs are not needed.
-      await createKycDocumentIn(
-        deps,
-        trx,
-        { organizationId, customerId: customer.id, via: 'api', boundRequestId: row.id },
-        { documentType: 'credit-file-proof', fileIds: [] },
-      );
-    }
-    return (await findKycRequest(trx, organizationId, row.id))!;
+    if (!documents.some((d) => d.type === 'credit-file-proof'))
+      return { request: row, gathererJwt: token.row };
+    // The credit file is tried first: when it succeeds, identity and address proofs are not needed.
+    await createKycDocumentIn(
+      deps,
+      trx,
+      { organizationId, customerId: customer.id, via: 'api', boundRequestId: row.id },
+      { documentType: 'credit-file-proof', fileIds: [] },
+    );
+    return { request: (await findKycRequest(trx, organizationId, row.id))!, gathererJwt: token.row };
   });
 }

@@ -92,11 +92,14 @@ export const kycRequestsRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, de
     async (request, reply) => {
       const { organizationId } = principalOf(request);
       const expand = parseExpand(request.query.expand, EXPANDS);
-      const row = await createKycRequest(deps, organizationId, request.body);
+      const { request: row, gathererJwt } = await createKycRequest(deps, organizationId, request.body);
       void reply
         .code(201)
         .header('Location', resourceUrl(deps.config, organizationId, `kyc-requests/${row.id}`));
-      return present(row, expand);
+      const documents = expand.has('documents')
+        ? await documentsOfRequest(deps.db.kysely, row.organizationId, row.id)
+        : undefined;
+      return presentKycRequest(deps, deps.db.kysely, row, documents, gathererJwt);
     },
   );
 

@@ -1,6 +1,6 @@
 /** KYC request rows → the organization API shape (with the gatherer link) and the storefront shape. */
 import type { Executor } from '../../db/database.ts';
-import type { KycDocumentRow, KycRequestRow } from '../../db/schema.ts';
+import type { CustomerJwtRow, KycDocumentRow, KycRequestRow } from '../../db/schema.ts';
 import type { RequestStatus } from '../../analysis/vocabulary.ts';
 import { resourceUrl, type Deps } from '../deps.ts';
 import { presentKycDocument, presentStorefrontKycDocument } from '../kyc-documents/present-kyc-document.ts';
@@ -30,6 +30,8 @@ export async function presentKycRequest(
   db: Executor,
   row: KycRequestRow,
   documents?: KycDocumentRow[],
+  /** The gatherer token's row when the caller has it at hand (a creation), saving a query. */
+  gathererJwt?: CustomerJwtRow,
 ): Promise<KycRequest> {
   const { config } = deps;
   const self = resourceUrl(config, row.organizationId, `kyc-requests/${row.id}`);
@@ -41,12 +43,15 @@ export async function presentKycRequest(
     },
   ];
   if (row.gathererJwtId) {
-    const jwtRow = await db
-      .selectFrom('customerJwts')
-      .selectAll()
-      .where('organizationId', '=', row.organizationId)
-      .where('id', '=', row.gathererJwtId)
-      .executeTakeFirst();
+    const jwtRow =
+      gathererJwt?.id === row.gathererJwtId
+        ? gathererJwt
+        : await db
+            .selectFrom('customerJwts')
+            .selectAll()
+            .where('organizationId', '=', row.organizationId)
+            .where('id', '=', row.gathererJwtId)
+            .executeTakeFirst();
     if (jwtRow && jwtRow.revokedTime === null) {
       const href = gathererUrl(config.publicUrl, await signGathererToken(deps, jwtRow, row.id));
       links.push({ rel: 'gatherer', href }, { rel: 'kycGatherer', href });
