@@ -1,5 +1,13 @@
 /** Turns parsed collection clauses (src/lib/collection-query.ts) into SQL over whitelisted columns. */
-import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type RawBuilder,
+  type Selectable,
+  type SelectQueryBuilder,
+  type SqlBool,
+} from 'kysely';
+import type { Database } from './schema.ts';
 import type { FilterClause, FilterField, FilterValue, SortKey } from '../lib/collection-query.ts';
 
 /** A filterable field and the (camelCase) column it reads. */
@@ -64,4 +72,32 @@ export function applySort<Q extends Orderable<Q>>(
 
 export function toCount(value: unknown): number {
   return typeof value === 'number' ? value : Number(value);
+}
+
+export interface PageOptions {
+  clauses: FilterClause[];
+  sort: SortKey[];
+  limit: number;
+  offset: number;
+}
+
+/**
+ * One page of a collection: `query` is already scoped (organization, and any fixed conditions); the
+ * clauses over `filters` narrow it, the total counts every match, and the rows come sorted over `sorts`.
+ */
+export async function selectPage<TB extends keyof Database>(
+  query: SelectQueryBuilder<Database, TB, object>,
+  filters: Record<string, FilterColumn>,
+  sorts: Record<string, string>,
+  options: PageOptions,
+): Promise<{ rows: Selectable<Database[TB]>[]; total: number }> {
+  const where = filterWhere(options.clauses, filters);
+  const scoped = where ? query.where(where) : query;
+  const count = await scoped.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
+  const rows = await applySort(scoped.selectAll(), options.sort, sorts)
+    .limit(options.limit)
+    .offset(options.offset)
+    .execute();
+  // `selectAll()` of one table is its Selectable row; Kysely cannot prove it for a generic table.
+  return { rows: rows as unknown as Selectable<Database[TB]>[], total: toCount(count.count) };
 }

@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/database.ts';
 import type { ApiKeyRow } from '../../db/schema.ts';
-import { applySort, filterWhere, toCount, type FilterColumn } from '../../db/collection.ts';
+import { type FilterColumn, selectPage } from '../../db/collection.ts';
 import type { FilterClause, SortKey } from '../../lib/collection-query.ts';
 
 export const API_KEY_FILTERS: Record<string, FilterColumn> = {
@@ -58,13 +58,10 @@ export async function listApiKeys(
   organizationId: string,
   options: { clauses: FilterClause[]; sort: SortKey[]; limit: number; offset: number },
 ): Promise<{ rows: ApiKeyRow[]; total: number }> {
-  let query = db.selectFrom('apiKeys').where('organizationId', '=', organizationId);
-  const where = filterWhere(options.clauses, API_KEY_FILTERS);
-  if (where) query = query.where(where);
-  const count = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
-  const rows = await applySort(query.selectAll(), options.sort, API_KEY_SORTS)
-    .limit(options.limit)
-    .offset(options.offset)
-    .execute();
-  return { rows, total: toCount(count.count) };
+  return selectPage(
+    db.selectFrom('apiKeys').where('organizationId', '=', organizationId),
+    API_KEY_FILTERS,
+    API_KEY_SORTS,
+    options,
+  );
 }

@@ -1,6 +1,6 @@
 /** Attachment queries. Every query is scoped by organization; callers pass `db.kysely` or a transaction. */
 import { sql } from 'kysely';
-import { applySort, filterWhere, toCount, type FilterColumn } from '../../db/collection.ts';
+import { type FilterColumn, selectPage } from '../../db/collection.ts';
 import type { Executor } from '../../db/database.ts';
 import type { AttachmentRow, AttachmentsTable } from '../../db/schema.ts';
 import type { FilterClause, SortKey } from '../../lib/collection-query.ts';
@@ -86,18 +86,11 @@ export async function listAttachments(
   options: AttachmentListOptions,
 ): Promise<{ rows: AttachmentRow[]; total: number }> {
   let query = db.selectFrom('attachments').where('organizationId', '=', organizationId);
-  const where = filterWhere(options.clauses, ATTACHMENT_FILTERS);
-  if (where) query = query.where(where);
   if (options.q) {
     const pattern = `%${escapeLike(options.q.toLowerCase())}%`;
     query = query.where(
       sql<boolean>`(lower(name) like ${pattern} escape '\\' or lower(description) like ${pattern} escape '\\' or id = ${options.q})`,
     );
   }
-  const count = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
-  const rows = await applySort(query.selectAll(), options.sort, ATTACHMENT_SORTS)
-    .limit(options.limit)
-    .offset(options.offset)
-    .execute();
-  return { rows, total: toCount(count.count) };
+  return selectPage(query, ATTACHMENT_FILTERS, ATTACHMENT_SORTS, options);
 }

@@ -1,6 +1,6 @@
 /** Customer queries. Every query is scoped by organization; callers pass `db.kysely` or a transaction. */
 import { sql } from 'kysely';
-import { applySort, filterWhere, toCount, type FilterColumn } from '../../db/collection.ts';
+import { type FilterColumn, selectPage } from '../../db/collection.ts';
 import type { Executor } from '../../db/database.ts';
 import type { CustomerRow, CustomerUpdate, NewCustomerRow } from '../../db/schema.ts';
 import type { FilterClause, SortKey } from '../../lib/collection-query.ts';
@@ -79,18 +79,11 @@ export async function listCustomers(
   options: CustomerListOptions,
 ): Promise<{ rows: CustomerRow[]; total: number }> {
   let query = db.selectFrom('customers').where('organizationId', '=', organizationId);
-  const where = filterWhere(options.clauses, CUSTOMER_FILTERS);
-  if (where) query = query.where(where);
   if (options.q) {
     const pattern = `%${escapeLike(options.q.toLowerCase())}%`;
     query = query.where(
       sql<boolean>`(lower(first_name) like ${pattern} escape '\\' or lower(last_name) like ${pattern} escape '\\' or lower(email) like ${pattern} escape '\\' or id = ${options.q})`,
     );
   }
-  const count = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
-  const rows = await applySort(query.selectAll(), options.sort, CUSTOMER_SORTS)
-    .limit(options.limit)
-    .offset(options.offset)
-    .execute();
-  return { rows, total: toCount(count.count) };
+  return selectPage(query, CUSTOMER_FILTERS, CUSTOMER_SORTS, options);
 }

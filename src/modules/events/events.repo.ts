@@ -4,7 +4,7 @@
  */
 import type { Executor } from '../../db/database.ts';
 import type { EventRow } from '../../db/schema.ts';
-import { applySort, filterWhere, toCount, type FilterColumn } from '../../db/collection.ts';
+import { type FilterColumn, selectPage } from '../../db/collection.ts';
 import { newId } from '../../lib/ids.ts';
 import type { FilterClause, SortKey } from '../../lib/collection-query.ts';
 import { enqueueWebhookDispatch } from '../webhooks/dispatch-contract.ts';
@@ -60,13 +60,10 @@ export async function listEvents(
   organizationId: string,
   options: { clauses: FilterClause[]; sort: SortKey[]; limit: number; offset: number },
 ): Promise<{ rows: EventRow[]; total: number }> {
-  let query = db.selectFrom('events').where('organizationId', '=', organizationId);
-  const where = filterWhere(options.clauses, EVENT_FILTERS);
-  if (where) query = query.where(where);
-  const count = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
-  const rows = await applySort(query.selectAll(), options.sort, { id: 'id', createdTime: 'createdTime' })
-    .limit(options.limit)
-    .offset(options.offset)
-    .execute();
-  return { rows, total: toCount(count.count) };
+  return selectPage(
+    db.selectFrom('events').where('organizationId', '=', organizationId),
+    EVENT_FILTERS,
+    { id: 'id', createdTime: 'createdTime' },
+    options,
+  );
 }

@@ -1,5 +1,5 @@
 /** KYC document queries, scoped by organization. */
-import { applySort, filterWhere, toCount, type FilterColumn } from '../../db/collection.ts';
+import { type FilterColumn, selectPage } from '../../db/collection.ts';
 import type { Executor } from '../../db/database.ts';
 import type { KycDocumentRow } from '../../db/schema.ts';
 import { DOCUMENT_STATUSES, DOCUMENT_TYPES } from '../../analysis/vocabulary.ts';
@@ -103,15 +103,12 @@ export async function listKycDocuments(
   organizationId: string,
   options: { clauses: FilterClause[]; sort: SortKey[]; limit: number; offset: number },
 ): Promise<{ rows: KycDocumentRow[]; total: number }> {
-  let query = db.selectFrom('kycDocuments').where('organizationId', '=', organizationId);
-  const where = filterWhere(options.clauses, KYC_DOCUMENT_FILTERS);
-  if (where) query = query.where(where);
-  const count = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
-  const rows = await applySort(query.selectAll(), options.sort, KYC_DOCUMENT_SORTS)
-    .limit(options.limit)
-    .offset(options.offset)
-    .execute();
-  return { rows, total: toCount(count.count) };
+  return selectPage(
+    db.selectFrom('kycDocuments').where('organizationId', '=', organizationId),
+    KYC_DOCUMENT_FILTERS,
+    KYC_DOCUMENT_SORTS,
+    options,
+  );
 }
 
 /** Whether the customer has accepted identity and address proofs, or an accepted credit file. */

@@ -1,5 +1,5 @@
 /** KYC request queries, scoped by organization. */
-import { applySort, filterWhere, toCount, type FilterColumn } from '../../db/collection.ts';
+import { type FilterColumn, selectPage } from '../../db/collection.ts';
 import type { Executor } from '../../db/database.ts';
 import type { KycRequestRow } from '../../db/schema.ts';
 import { REQUEST_STATUSES } from '../../analysis/vocabulary.ts';
@@ -132,13 +132,10 @@ export async function listKycRequests(
   organizationId: string,
   options: { clauses: FilterClause[]; sort: SortKey[]; limit: number; offset: number },
 ): Promise<{ rows: KycRequestRow[]; total: number }> {
-  let query = db.selectFrom('kycRequests').where('organizationId', '=', organizationId);
-  const where = filterWhere(options.clauses, KYC_REQUEST_FILTERS);
-  if (where) query = query.where(where);
-  const count = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
-  const rows = await applySort(query.selectAll(), options.sort, KYC_REQUEST_SORTS)
-    .limit(options.limit)
-    .offset(options.offset)
-    .execute();
-  return { rows, total: toCount(count.count) };
+  return selectPage(
+    db.selectFrom('kycRequests').where('organizationId', '=', organizationId),
+    KYC_REQUEST_FILTERS,
+    KYC_REQUEST_SORTS,
+    options,
+  );
 }

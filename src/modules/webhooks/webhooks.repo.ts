@@ -1,5 +1,5 @@
 /** Webhook, credential and tracking queries. Organization-scoped; callers pass `db.kysely` or a transaction. */
-import { applySort, filterWhere, toCount, type FilterColumn } from '../../db/collection.ts';
+import { toCount, type FilterColumn, selectPage } from '../../db/collection.ts';
 import type { Executor } from '../../db/database.ts';
 import type { WebhookCredentialRow, WebhookRow, WebhookTrackingRow, WebhooksTable } from '../../db/schema.ts';
 import type { FilterClause, SortKey } from '../../lib/collection-query.ts';
@@ -106,15 +106,12 @@ export async function listWebhooks(
   organizationId: string,
   options: ListOptions,
 ): Promise<{ rows: WebhookRow[]; total: number }> {
-  let query = db.selectFrom('webhooks').where('organizationId', '=', organizationId);
-  const where = filterWhere(options.clauses, WEBHOOK_FILTERS);
-  if (where) query = query.where(where);
-  const count = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
-  const rows = await applySort(query.selectAll(), options.sort, WEBHOOK_SORTS)
-    .limit(options.limit)
-    .offset(options.offset)
-    .execute();
-  return { rows, total: toCount(count.count) };
+  return selectPage(
+    db.selectFrom('webhooks').where('organizationId', '=', organizationId),
+    WEBHOOK_FILTERS,
+    WEBHOOK_SORTS,
+    options,
+  );
 }
 
 export function findCredential(
@@ -173,13 +170,10 @@ export async function listTracking(
   organizationId: string,
   options: ListOptions,
 ): Promise<{ rows: WebhookTrackingRow[]; total: number }> {
-  let query = db.selectFrom('webhookTracking').where('organizationId', '=', organizationId);
-  const where = filterWhere(options.clauses, TRACKING_FILTERS);
-  if (where) query = query.where(where);
-  const count = await query.select((eb) => eb.fn.countAll().as('count')).executeTakeFirstOrThrow();
-  const rows = await applySort(query.selectAll(), options.sort, TRACKING_SORTS)
-    .limit(options.limit)
-    .offset(options.offset)
-    .execute();
-  return { rows, total: toCount(count.count) };
+  return selectPage(
+    db.selectFrom('webhookTracking').where('organizationId', '=', organizationId),
+    TRACKING_FILTERS,
+    TRACKING_SORTS,
+    options,
+  );
 }
