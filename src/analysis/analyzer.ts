@@ -63,6 +63,12 @@ export interface Analysis {
   corrections?: { code: string; message: string }[];
   /** The most specific rejection reason the analyzer knows, used when the score rejects the document. */
   rejectionReason?: RejectionReasonType;
+  /**
+   * What identifies this document across customers, for duplicate detection by the caller (which knows the
+   * organization's other documents): the number as read, its issuing state, and the perceptual hash of the
+   * portrait crop (src/analysis/fraud/perceptual-hash.ts).
+   */
+  fingerprint?: { documentNumber: string | null; issuingState: string | null; imageHash: string | null };
 }
 
 export interface Analyzer {

@@ -82,6 +82,11 @@ const MESSAGES: Record<RejectionReasonType, string> = {
   other: 'The document could not be accepted.',
 };
 
+/** The standard message of a rejection reason. */
+export function rejectionMessage(type: RejectionReasonType): string {
+  return MESSAGES[type];
+}
+
 /**
  * The most specific reason among the failed checks, by how decisive the finding is: fraud first, then
  * age and validity, then identity mismatches, then unreadable or missing data.

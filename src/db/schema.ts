@@ -268,6 +268,20 @@ export interface WebhookTrackingTable {
   createdTime: string;
 }
 
+/** One analysed document's identifying marks, for duplicate detection across customers. */
+export interface KycDocumentFingerprintsTable {
+  organizationId: string;
+  documentId: string;
+  customerId: string;
+  /** Upper-case letters and digits only. */
+  documentNumber: string | null;
+  /** Alpha-2 when known. */
+  issuingState: string | null;
+  /** Perceptual hash of the portrait crop (16 hex digits). */
+  imageHash: string | null;
+  createdTime: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   websites: WebsitesTable;
@@ -285,6 +299,7 @@ export interface Database {
   webhookCredentials: WebhookCredentialsTable;
   webhooks: WebhooksTable;
   webhookTracking: WebhookTrackingTable;
+  kycDocumentFingerprints: KycDocumentFingerprintsTable;
 }
 
 export type Organization = Selectable<OrganizationsTable>;

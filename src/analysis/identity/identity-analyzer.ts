@@ -20,6 +20,7 @@ import type { FaceEngine, DetectedFace } from '../face/face-engine.ts';
 import { cropPortrait } from '../face/face-engine.ts';
 import { compareFaces } from '../face/compare-faces.ts';
 import { editingSoftwareSignal } from '../fraud/editing-software.ts';
+import { perceptualHash } from '../fraud/perceptual-hash.ts';
 import { colourStats, isPhotocopySignal } from '../fraud/photocopy.ts';
 import { signalFinding } from '../fraud/signal.ts';
 import { findSpecimen } from '../fraud/specimens.ts';
@@ -368,12 +369,12 @@ export class IdentityAnalyzer implements Analyzer {
     };
 
     const artifacts: Analysis['artifacts'] = [];
+    let portraitHash: string | null = null;
     if (portrait) {
-      artifacts.push({
-        name: 'portrait.jpg',
-        mime: 'image/jpeg',
-        bytes: await cropPortrait(portrait.side.image!.jpeg, portrait.face),
-      });
+      const crop = await cropPortrait(portrait.side.image!.jpeg, portrait.face);
+      artifacts.push({ name: 'portrait.jpg', mime: 'image/jpeg', bytes: crop });
+      // Two people's cards of one design hash alike as a whole; their portraits do not (duplicates.ts).
+      if (!portrait.people) portraitHash = await perceptualHash(crop);
     }
     timings.totalMs = performance.now() - started;
     const round = (value: number) => Math.round(value);
@@ -384,6 +385,11 @@ export class IdentityAnalyzer implements Analyzer {
       corrections: [...corrections].map(([code, message]) => ({ code, message })),
       ...(rejectionReason ? { rejectionReason } : {}),
       artifacts,
+      fingerprint: {
+        documentNumber: isIdentityDocument ? (fields?.documentNumber ?? null) : null,
+        issuingState: toAlpha2(fields?.issuingState ?? null),
+        imageHash: portraitHash,
+      },
       evidence: {
         analyzer: 'kycgate-identity',
         engines: {

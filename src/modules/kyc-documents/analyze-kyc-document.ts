@@ -5,6 +5,7 @@
  * attempts used up), the document goes to manual review — never lost, never stuck `in-progress`.
  */
 import Type from 'typebox';
+import { CORRECTIONS } from '../../analysis/corrections.ts';
 import { decide } from '../../analysis/decide.ts';
 import type { AnalyzerFile } from '../../analysis/analyzer.ts';
 import type { DocumentSubtype, DocumentType } from '../../analysis/vocabulary.ts';
@@ -18,6 +19,7 @@ import { findKycRequest, lockKycRequest, requestedDocuments } from '../kyc-reque
 import { loadKycSettings } from '../kyc-settings/kyc-settings.repo.ts';
 import { analyzerCustomer } from './analyzer-customer.ts';
 import { afterDocumentChange, eventForStatus, recordDocumentEvent } from './document-lifecycle.ts';
+import { applyDuplicates, findDuplicates, saveFingerprint } from './document-duplicates.ts';
 import { findKycDocument, updateKycDocument } from './kyc-documents.repo.ts';
 
 /** Where a document's evidence artifact is stored (never shown to clients; served by the evidence route). */
@@ -105,12 +107,25 @@ export function defineAnalyzeKycDocumentJob(deps: Deps) {
       });
       if (ctx.signal.aborted) return;
 
-      const decision = decide(
+      const duplicates = analysis.fingerprint
+        ? await findDuplicates(db, organizationId, started.customerId, documentId, analysis.fingerprint)
+        : null;
+      const scored = decide(
         analysis.findings,
         typeSettings.weights,
         typeSettings.thresholds,
         analysis.rejectionReason,
       );
+      const decision = duplicates ? applyDuplicates(scored, duplicates) : scored;
+      const corrections = [...(analysis.corrections ?? [])];
+      if (
+        duplicates?.reason === 'same-document-number' &&
+        decision.rejectionReason?.type === 'document-duplicate'
+      )
+        corrections.unshift({
+          code: 'document-duplicate',
+          message: CORRECTIONS['document-duplicate'].message,
+        });
       // Artifacts (crops for reviewers) are written before the decision commits; a rerun overwrites them.
       const artifacts = [];
       for (const artifact of analysis.artifacts ?? []) {
@@ -118,7 +133,20 @@ export function defineAnalyzeKycDocumentJob(deps: Deps) {
         await deps.blobs.put(key, artifact.bytes);
         artifacts.push({ name: artifact.name, mime: artifact.mime, size: artifact.bytes.length });
       }
-      const evidence = { ...analysis.evidence, corrections: analysis.corrections ?? [], artifacts };
+      const evidence = {
+        ...analysis.evidence,
+        corrections,
+        artifacts,
+        ...(duplicates?.detected
+          ? {
+              duplicates: {
+                reason: duplicates.reason,
+                customerIds: duplicates.customerIds,
+                documentIds: duplicates.documentIds,
+              },
+            }
+          : {}),
+      };
       await deps.db.transaction(async (trx) => {
         if (started.requestId) await lockKycRequest(trx, organizationId, started.requestId);
         const current = await findKycDocument(trx, organizationId, documentId);
@@ -138,6 +166,9 @@ export function defineAnalyzeKycDocumentJob(deps: Deps) {
           settings: JSON.stringify(typeSettings),
           evidence: JSON.stringify(evidence),
         });
+        // A document rejected as someone else's does not claim its number: the first holder keeps it.
+        if (analysis.fingerprint && decision.rejectionReason?.type !== 'document-duplicate')
+          await saveFingerprint(trx, organizationId, started.customerId, documentId, analysis.fingerprint);
         await afterDocumentChange(deps, trx, updated, eventForStatus(updated.status));
       });
     },
