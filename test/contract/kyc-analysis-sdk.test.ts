@@ -5,13 +5,13 @@
  * Also the duplicate rule of src/modules/kyc-documents/document-duplicates.ts: another customer's passport
  * number is rejected as `document-duplicate`; the same customer's own retry is not a duplicate.
  */
-import RebillyAPI, { RebillyStorefrontAPI } from 'rebilly-js-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHumanFaceEngine } from '../../src/analysis/face/human-engine.ts';
 import { IdentityAnalyzer } from '../../src/analysis/identity/identity-analyzer.ts';
 import { createMrzEngines } from '../../src/analysis/ocr/create-ocr-engine.ts';
 import { generateDocument, sampleSpecs, type FixtureCase } from '../fixtures/identity/index.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
+import { sdkClients, statusOf, type SdkClients } from '../helpers/sdk.ts';
 
 let t: TestApp;
 let base: string;
@@ -23,22 +23,13 @@ beforeAll(async () => {
   });
   t = await createTestApp({}, { analyzers: [analyzer] });
   base = await t.listen();
+  ({ merchant, gatherer, browser } = sdkClients(base, t.org, 10_000));
 }, 60_000);
 afterAll(async () => t.close());
 
-const TIMEOUT_MS = 10_000;
-const urls = () => ({ live: base, sandbox: base });
-const merchant = () =>
-  RebillyAPI({
-    apiKey: t.org.secretKey,
-    organizationId: t.org.id,
-    urls: urls(),
-    sandbox: true,
-    timeout: TIMEOUT_MS,
-  });
-const gatherer = (jwt: string) =>
-  RebillyStorefrontAPI({ jwt, organizationId: t.org.id, urls: urls(), sandbox: true, timeout: TIMEOUT_MS });
-const statusOf = (result: unknown) => (result as { response: { status: number } }).response.status;
+let merchant: SdkClients['merchant'];
+let gatherer: SdkClients['gatherer'];
+let browser: SdkClients['browser'];
 type Fields = Record<string, any>;
 
 /** A generated passport (flat scan) of `fixtureCase`, and the customer record its holder should have. */
@@ -66,13 +57,11 @@ async function submitIdentity(customerId: string, image: Buffer, mime: string): 
   expect(statusOf(created)).toBe(201);
   const link = (created.fields._links as { rel: string; href: string }[]).find((l) => l.rel === 'gatherer');
   const token = new URL(link!.href).searchParams.get('token')!;
-  const browser = RebillyAPI({ organizationId: t.org.id, urls: urls(), sandbox: true, timeout: TIMEOUT_MS });
-  browser.setSessionToken(token);
   const form = new FormData();
   form.append('file', new Blob([new Uint8Array(image)], { type: mime }), 'passport');
   form.append('tags', 'kyc');
   form.append('tags', 'id-front');
-  const file = await browser.files.upload({ fileObject: form });
+  const file = await browser(token).files.upload({ fileObject: form });
   expect(statusOf(file)).toBe(201);
   const document = await gatherer(token).kycDocuments.create({
     data: { documentType: 'identity-proof', fileIds: [file.fields.id] },
