@@ -4,9 +4,11 @@
  *   Kycgate-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(signingSecret, "<t>.<raw body>")>
  *
  * The HMAC covers the raw bytes sent, so a receiver must verify the body before parsing it (a re-serialized
- * JSON body does not verify). The timestamp bounds replays. Several `v1` values may appear (reserved for
- * secret rotation); one match is enough. This file imports nothing from the app, so receivers written in
- * TypeScript can copy it as is. See docs/webhooks.md.
+ * JSON body does not verify). The timestamp bounds replays. For 24 hours after the merchant rotates the
+ * secret (`POST /webhooks/{id}/signing-secret`) a delivery carries two `v1` values, one per secret; one
+ * match is enough, so a receiver still holding the old secret keeps verifying, and one holding both (pass
+ * an array) verifies either. This file imports nothing from the app, so receivers written in TypeScript can
+ * copy it as is. See docs/webhooks.md.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -33,13 +35,14 @@ export interface VerifyOptions {
 }
 
 /**
- * Whether `header` is a valid signature of `rawBody` with `secret`, made within the tolerance. Compares in
- * constant time; never throws on malformed input.
+ * Whether `header` is a valid signature of `rawBody` with `secret` (or with any of `secret` when it is a
+ * list: the new and the old secret during a rotation), made within the tolerance. Compares in constant
+ * time; never throws on malformed input.
  */
 export function verifyWebhookSignature(
   rawBody: string | Buffer,
   header: string | string[] | undefined,
-  secret: string,
+  secret: string | readonly string[],
   options: VerifyOptions = {},
 ): boolean {
   const value = Array.isArray(header) ? header.join(',') : header;
@@ -56,11 +59,15 @@ export function verifyWebhookSignature(
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   const nowSeconds = Math.floor((options.now ?? Date.now()) / 1000);
   if (Math.abs(nowSeconds - timestamp) > tolerance) return false;
-  const expected = Buffer.from(computeSignature(secret, timestamp, rawBody), 'hex');
+  const secrets = typeof secret === 'string' ? [secret] : secret;
   let matched = false;
-  // Every candidate is compared (no early exit), each in constant time.
-  for (const candidate of candidates) {
-    if (timingSafeEqual(expected, Buffer.from(candidate, 'hex'))) matched = true;
+  // Every pair is compared (no early exit), each in constant time.
+  for (const key of secrets) {
+    if (!key) continue;
+    const expected = Buffer.from(computeSignature(key, timestamp, rawBody), 'hex');
+    for (const candidate of candidates) {
+      if (timingSafeEqual(expected, Buffer.from(candidate, 'hex'))) matched = true;
+    }
   }
   return matched;
 }

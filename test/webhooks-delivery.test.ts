@@ -1,12 +1,14 @@
 /**
- * Webhook deliveries to real receivers on 127.0.0.1: payloads, signature, Basic auth, custom headers,
- * eventsFilter, body templates, tracking and re-send. Each test works in an organization of its own.
+ * Webhook deliveries to real receivers on 127.0.0.1: payloads, signature (and its rotation), Basic and
+ * Digest auth, custom headers, eventsFilter and the filter condition, body templates, tracking, re-send and
+ * the preview. Each test works in an organization of its own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, secret, type TestApp } from './helpers/app.ts';
 import {
   createCredential,
   createWebhook,
+  digestGuard,
   provideDocument,
   startReceiver,
   trackingLogs,
@@ -202,5 +204,187 @@ describe('webhook delivery', () => {
       .where('name', '=', 'webhook.dispatch')
       .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n));
+  });
+
+  it('sends only the events whose fields pass the webhook filter condition', async () => {
+    const org = await t.createOrg();
+    await createWebhook(t, org, {
+      method: 'POST',
+      url: `${receiver.url}/identity`,
+      filter: 'kycDocument.documentType:identity-proof;kycDocument.status:pending,in-progress',
+    });
+    await createWebhook(t, org, {
+      method: 'POST',
+      url: `${receiver.url}/address`,
+      filter: 'kycDocument.documentType:address-proof',
+    });
+    const notCreated = await createWebhook(t, org, {
+      method: 'POST',
+      url: `${receiver.url}/not-created`,
+      filter: 'eventType:!kyc-document-created',
+    });
+    const document = await provideDocument(t, org);
+    await t.drainJobs();
+    const identity = forHook('/hooks/identity').map((r) => JSON.parse(r.body));
+    expect(identity.map((p) => p.eventType)).toEqual(['kyc-document-created']);
+    expect(identity[0].kycDocumentId).toBe(document.id);
+    expect(forHook('/hooks/address')).toHaveLength(0);
+    const others = forHook('/hooks/not-created').map((r) => JSON.parse(r.body).eventType);
+    expect(others).not.toContain('kyc-document-created');
+    // Filtered out means no delivery at all: nothing logged for those events.
+    const logs = await trackingLogs(t, org, `webhookId:${notCreated.id}`);
+    expect(logs.map((l) => l.eventType).sort()).toEqual([...others].sort());
+  });
+
+  it('answers a Digest challenge (RFC 7616) with the credential; a wrong password stays unauthorized', async () => {
+    const org = await t.createOrg();
+    const guards: Record<string, ReturnType<typeof digestGuard>> = {
+      '/hooks/digest-sha256': digestGuard({ username: 'merchant', password: 'right horse' }),
+      '/hooks/digest-md5-int': digestGuard({
+        username: 'merchant',
+        password: 'right horse',
+        algorithm: 'MD5',
+        qop: 'auth-int',
+      }),
+      '/hooks/digest-wrong': digestGuard({ username: 'merchant', password: 'something else' }),
+    };
+    const previous = receiver.respond;
+    receiver.respond = (request) => guards[request.url]?.(request) ?? previous(request);
+    try {
+      const credential = await createCredential(t, org, {
+        host: '127.0.0.1',
+        auth: { type: 'digest', username: 'merchant', password: 'right horse' },
+      });
+      const hooks: Record<string, string> = {};
+      for (const path of Object.keys(guards)) {
+        const hook = await createWebhook(t, org, {
+          method: 'POST',
+          url: `http://127.0.0.1:${receiver.port}${path}`,
+          credentialHash: credential.id,
+          eventsFilter: ['kyc-document-created'],
+        });
+        hooks[path] = hook.id;
+      }
+      await provideDocument(t, org);
+      await t.drainJobs();
+      for (const path of ['/hooks/digest-sha256', '/hooks/digest-md5-int']) {
+        const got = forHook(path);
+        // The challenge, then the answer.
+        expect(got.map((r) => (r.headers.authorization ?? '').split(' ')[0])).toEqual(['', 'Digest']);
+        expect(got[1]!.headers.authorization).not.toContain('right horse');
+        const [log] = await trackingLogs(t, org, `webhookId:${hooks[path]}`);
+        expect(log).toMatchObject({ status: 200, deliveryStatus: 'delivered', response: 'digest ok' });
+        expect(log.requestHeaders.authorization).toBe('Digest [redacted]');
+      }
+      const [wrong] = await trackingLogs(t, org, `webhookId:${hooks['/hooks/digest-wrong']}`);
+      expect(wrong).toMatchObject({ status: 401, deliveryStatus: 'retrying', error: 'HTTP 401' });
+      expect(forHook('/hooks/digest-wrong')).toHaveLength(2);
+    } finally {
+      receiver.respond = previous;
+    }
+  });
+
+  it('never sends a credential to another host, even after its host is changed', async () => {
+    const org = await t.createOrg();
+    const credential = await createCredential(t, org, {
+      host: '127.0.0.1',
+      auth: { type: 'basic', username: 'merchant', password: 'pw' },
+    });
+    await createWebhook(t, org, {
+      method: 'POST',
+      url: `${receiver.url}/moved`,
+      credentialHash: credential.id,
+      eventsFilter: ['kyc-document-created'],
+    });
+    const patched = await t.app.inject({
+      method: 'PATCH',
+      url: `/service-credentials/webhook/${credential.id}`,
+      headers: secret(org),
+      payload: { host: 'hooks.example.com' },
+    });
+    expect(patched.statusCode, patched.body).toBe(200);
+    expect(patched.json()).toMatchObject({
+      host: 'hooks.example.com',
+      auth: { type: 'basic', username: 'merchant' },
+    });
+    await provideDocument(t, org);
+    await t.drainJobs();
+    const [got] = forHook('/hooks/moved');
+    expect(got).toBeDefined();
+    expect(got!.headers.authorization).toBeUndefined();
+  });
+
+  it('after a secret rotation signs with both secrets, so receivers with either verify', async () => {
+    const org = await t.createOrg();
+    const hook = await createWebhook(t, org, {
+      method: 'POST',
+      url: `${receiver.url}/rotated`,
+      eventsFilter: ['kyc-document-created'],
+    });
+    const rotated = await t.app.inject({
+      method: 'POST',
+      url: `/webhooks/${hook.id}/signing-secret`,
+      headers: secret(org),
+    });
+    const fresh = rotated.json().signingSecret as string;
+    await provideDocument(t, org);
+    await t.drainJobs();
+    const [got] = forHook('/hooks/rotated');
+    const header = got!.headers['kycgate-signature'] as string;
+    expect(header.match(/v1=[0-9a-f]{64}/g)).toHaveLength(2);
+    expect(verifyWebhookSignature(got!.body, header, hook.signingSecret)).toBe(true);
+    expect(verifyWebhookSignature(got!.body, header, fresh)).toBe(true);
+    expect(verifyWebhookSignature(got!.body, header, 'whsec_unrelated')).toBe(false);
+  });
+
+  it("previews a webhook: sends a sample event now, answers 204 with the receiver's status", async () => {
+    const org = await t.createOrg();
+    const preview = (payload: object) =>
+      t.app.inject({ method: 'POST', url: '/previews/webhooks', headers: secret(org), payload });
+    const res = await preview({
+      method: 'POST',
+      url: `${receiver.url}/preview`,
+      eventsFilter: ['kyc-request-fulfilled'],
+    });
+    expect(res.statusCode, res.body).toBe(204);
+    expect(res.headers['kycgate-preview-status']).toBe('200');
+    const [got] = forHook('/hooks/preview');
+    expect(JSON.parse(got!.body)).toMatchObject({
+      eventType: 'kyc-request-fulfilled',
+      kycRequestId: 'kyc_req_preview',
+      _embedded: { kycRequest: { status: 'fulfilled' } },
+    });
+    expect(got!.headers['kycgate-event-id']).toMatch(/^evt_/);
+    expect(got!.headers['kycgate-signature']).toBeUndefined();
+
+    // A saved webhook's preview is signed with its secret and uses its template.
+    const hook = await createWebhook(t, org, {
+      method: 'PUT',
+      url: `${receiver.url}/preview-saved`,
+      body: '{"t":"{{eventType}}","s":"{{kycDocument.status}}"}',
+    });
+    const saved = await preview({ id: hook.id, method: 'PUT', url: hook.url, body: hook.body });
+    expect(saved.statusCode).toBe(204);
+    const [signed] = forHook('/hooks/preview-saved');
+    expect(JSON.parse(signed!.body)).toEqual({ t: 'kyc-document-created', s: 'pending' });
+    expect(
+      verifyWebhookSignature(signed!.body, signed!.headers['kycgate-signature'], hook.signingSecret),
+    ).toBe(true);
+    // Nothing is stored or retried for a preview.
+    expect(await trackingLogs(t, org)).toHaveLength(0);
+
+    const previous = receiver.respond;
+    receiver.respond = () => ({ status: 503, body: 'down' });
+    try {
+      const failing = await preview({ method: 'POST', url: `${receiver.url}/preview-down` });
+      expect(failing.statusCode).toBe(204);
+      expect(failing.headers['kycgate-preview-status']).toBe('503');
+      expect(failing.headers['kycgate-preview-error']).toBe('HTTP 503');
+    } finally {
+      receiver.respond = previous;
+    }
+    const invalid = await preview({ method: 'POST', url: 'http://169.254.169.254/' });
+    expect(invalid.statusCode).toBe(422);
+    expect(invalid.json().invalidFields[0].field).toBe('url');
   });
 });

@@ -5,9 +5,11 @@
  *
  * Polling: after a poll that finds nothing the wait doubles, from `pollIntervalMs` up to
  * `maxPollIntervalMs`, so an idle worker costs a query every few seconds; it drops back to `pollIntervalMs`
- * as soon as work turns up. `notify()` wakes the loop at once: call it after committing an enqueue in the
- * same process (embedded mode), so a new document does not wait for the next poll. Other processes' jobs
- * are found by polling (no LISTEN/NOTIFY yet).
+ * as soon as work turns up. `notify()` wakes the loop at once, and so does every enqueue in this process
+ * (`onJobEnqueued`, see queue.ts): a new document or webhook event does not wait for the next poll. A
+ * wake-up that finds nothing (the enqueuing transaction had not committed yet) is followed by a few quick
+ * looks (`SETTLE_DELAYS_MS`) before the normal polling resumes. Other processes' jobs are found by
+ * polling (no LISTEN/NOTIFY yet).
  *
  * Stopping: `stop()` claims nothing more and waits for the jobs in flight to finish, for up to
  * `stopTimeoutMs`. Jobs still running then are abandoned: their handlers' signals abort, their leases stop
@@ -23,11 +25,15 @@ import type { Db } from '../db/database.ts';
 import {
   createQueue,
   DEFAULT_LEASE_MS,
+  onJobEnqueued,
   silentLog,
   type JobDefinition,
   type JobRow,
   type QueueLog,
 } from './queue.ts';
+
+/** After a wake-up that claimed nothing, look again after these waits (ms) before polling as usual. */
+export const SETTLE_DELAYS_MS = [5, 20, 50, 100, 250] as const;
 
 export interface WorkerOptions {
   db: Db;
@@ -96,6 +102,13 @@ export function startWorker(options: WorkerOptions): Worker {
     if (wake) wake();
     else wokenEarly = true;
   };
+  // Quick looks left after a wake-up, while a just-enqueued job may not be committed yet.
+  let settleDelays: number[] = [];
+  const nudge = () => {
+    idleMs = pollIntervalMs;
+    settleDelays = [...SETTLE_DELAYS_MS];
+    wakeUp();
+  };
   const pause = (ms: number | undefined) => {
     if (wokenEarly) {
       wokenEarly = false;
@@ -155,7 +168,15 @@ export function startWorker(options: WorkerOptions): Worker {
         if (!exhausted) {
           await pause(undefined); // every slot busy: until one frees, a notify or stop
         } else {
-          if (claimed) idleMs = pollIntervalMs;
+          if (claimed) {
+            idleMs = pollIntervalMs;
+            settleDelays = [];
+          }
+          const settle = settleDelays.shift();
+          if (settle !== undefined) {
+            await pause(settle);
+            continue;
+          }
           const waitMs = idleMs;
           idleMs = Math.min(idleMs * 2, maxPollIntervalMs);
           await pause(waitMs);
@@ -168,18 +189,17 @@ export function startWorker(options: WorkerOptions): Worker {
   };
 
   log.info({ workerId, concurrency, jobs: names }, 'worker started');
+  const unsubscribe = onJobEnqueued(nudge);
   const looping = loop();
   let stopped: Promise<void> | undefined;
 
   return {
     workerId,
-    notify() {
-      idleMs = pollIntervalMs;
-      wakeUp();
-    },
+    notify: nudge,
     stop() {
       stopped ??= (async () => {
         stopping = true;
+        unsubscribe();
         wakeUp();
         await looping;
         const running = [...inFlight];

@@ -1,4 +1,5 @@
 /** Webhook test helpers: a real HTTP receiver on 127.0.0.1, webhooks and credentials through the API. */
+import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect } from 'vitest';
@@ -13,21 +14,38 @@ export interface Received {
   body: string;
 }
 
+export interface Answer {
+  status: number;
+  body?: string;
+  headers?: Record<string, string>;
+}
+
 export interface Receiver {
   url: string;
   port: number;
   received: Received[];
-  /** What the next requests get: a status (and body). Default 200. */
-  respond: (request: Received) => { status: number; body?: string };
+  /** What the next requests get: a status (and body, headers), or `'hold'`: no answer until closed. */
+  respond: (request: Received) => Answer | 'hold';
+  /** Resolves with the next request received (or rejects after `timeoutMs`). */
+  next(timeoutMs?: number): Promise<Received>;
   close(): Promise<void>;
 }
 
 export async function startReceiver(port = 0): Promise<Receiver> {
+  const waiters: ((entry: Received) => void)[] = [];
   const receiver: Receiver = {
     url: '',
     port: 0,
     received: [],
     respond: () => ({ status: 200, body: 'ok' }),
+    next: (timeoutMs = 10_000) =>
+      new Promise<Received>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no request within ${timeoutMs} ms`)), timeoutMs);
+        waiters.push((entry) => {
+          clearTimeout(timer);
+          resolve(entry);
+        });
+      }),
     close: () => Promise.resolve(),
   };
   const server = http.createServer((req, res) => {
@@ -41,8 +59,10 @@ export async function startReceiver(port = 0): Promise<Receiver> {
         body: Buffer.concat(chunks).toString('utf8'),
       };
       receiver.received.push(entry);
+      for (const waiter of waiters.splice(0)) waiter(entry);
       const answer = receiver.respond(entry);
-      res.writeHead(answer.status, { 'content-type': 'text/plain', 'x-receiver': 'test' });
+      if (answer === 'hold') return;
+      res.writeHead(answer.status, { 'content-type': 'text/plain', 'x-receiver': 'test', ...answer.headers });
       res.end(answer.body ?? '');
     });
   });
@@ -94,4 +114,56 @@ export async function trackingLogs(t: TestApp, org: TestOrg, filter = ''): Promi
   });
   expect(res.statusCode, res.body).toBe(200);
   return res.json();
+}
+
+/**
+ * The server side of HTTP Digest (RFC 7616), written here independently of src/ so that the receiver checks
+ * kycgate's answer against its own arithmetic: answers 401 with a fresh challenge unless the request's
+ * `Authorization: Digest …` proves `username`/`password` for one of the nonces it issued (each used once).
+ */
+export function digestGuard(options: {
+  username: string;
+  password: string;
+  realm?: string;
+  algorithm?: 'MD5' | 'SHA-256';
+  qop?: 'auth' | 'auth-int';
+}): (request: Received) => Answer {
+  const realm = options.realm ?? 'hooks@example.test';
+  const algorithm = options.algorithm ?? 'SHA-256';
+  const qop = options.qop ?? 'auth';
+  const hash = (text: string) =>
+    createHash(algorithm === 'MD5' ? 'md5' : 'sha256')
+      .update(text)
+      .digest('hex');
+  const issued = new Set<string>();
+  const challenge = (): Answer => {
+    const nonce = randomBytes(12).toString('hex');
+    issued.add(nonce);
+    return {
+      status: 401,
+      headers: {
+        'www-authenticate': `Digest realm="${realm}", qop="${qop}", algorithm=${algorithm}, nonce="${nonce}", opaque="op4que"`,
+      },
+    };
+  };
+  return (request) => {
+    const header = request.headers.authorization ?? '';
+    if (!header.startsWith('Digest ')) return challenge();
+    const params: Record<string, string> = {};
+    for (const match of header.slice(7).matchAll(/(\w+)=(?:"([^"]*)"|([^\s,]+))/g)) {
+      params[match[1]!] = match[2] ?? match[3] ?? '';
+    }
+    const nonce = params.nonce ?? '';
+    if (!issued.delete(nonce) || params.username !== options.username || params.opaque !== 'op4que') {
+      return challenge();
+    }
+    const ha1 = hash(`${options.username}:${realm}:${options.password}`);
+    const ha2 =
+      qop === 'auth-int'
+        ? hash(`${request.method}:${params.uri}:${hash(request.body)}`)
+        : hash(`${request.method}:${params.uri}`);
+    const expected = hash(`${ha1}:${nonce}:${params.nc}:${params.cnonce}:${qop}:${ha2}`);
+    if (params.response !== expected || params.uri !== request.url) return challenge();
+    return { status: 200, body: 'digest ok' };
+  };
 }

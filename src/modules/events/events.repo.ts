@@ -23,6 +23,15 @@ export const KYC_EVENT_TYPES = [
 ] as const;
 export type KycEventType = (typeof KYC_EVENT_TYPES)[number];
 
+/**
+ * kycgate extension: events about the organization's own configuration, listed by `GET /events` beside
+ * the KYC events but never sent to webhooks (`webhook-deactivated`: deliveries kept failing, see
+ * src/modules/webhooks/webhook-jobs.ts). Their `customerId` is empty.
+ */
+export const ORGANIZATION_EVENT_TYPES = ['webhook-deactivated'] as const;
+export const EVENT_TYPES = [...KYC_EVENT_TYPES, ...ORGANIZATION_EVENT_TYPES] as const;
+export const EVENT_RESOURCE_TYPES = ['kyc-document', 'kyc-request', 'webhook'] as const;
+
 export interface NewEvent {
   organizationId: string;
   eventType: KycEventType;
@@ -46,10 +55,37 @@ export async function recordEvent(db: Executor, event: NewEvent): Promise<EventR
   return row;
 }
 
+/** Records an organization event (not a KYC one): listed by `GET /events`, not dispatched to webhooks. */
+export async function recordOrganizationEvent(
+  db: Executor,
+  event: {
+    organizationId: string;
+    eventType: (typeof ORGANIZATION_EVENT_TYPES)[number];
+    resourceType: 'webhook';
+    resourceId: string;
+    payload: unknown;
+    createdTime?: string;
+  },
+): Promise<EventRow> {
+  const row: EventRow = {
+    organizationId: event.organizationId,
+    id: newId('evt'),
+    eventType: event.eventType,
+    resourceType: event.resourceType,
+    resourceId: event.resourceId,
+    customerId: '',
+    revision: 0,
+    payload: JSON.stringify(event.payload),
+    createdTime: event.createdTime ?? new Date().toISOString(),
+  };
+  await db.insertInto('events').values(row).execute();
+  return row;
+}
+
 export const EVENT_FILTERS: Record<string, FilterColumn> = {
   id: { type: 'id', column: 'id' },
-  eventType: { type: 'enum', column: 'eventType', values: KYC_EVENT_TYPES },
-  resourceType: { type: 'enum', column: 'resourceType', values: ['kyc-document', 'kyc-request'] },
+  eventType: { type: 'enum', column: 'eventType', values: EVENT_TYPES },
+  resourceType: { type: 'enum', column: 'resourceType', values: EVENT_RESOURCE_TYPES },
   resourceId: { type: 'id', column: 'resourceId' },
   customerId: { type: 'id', column: 'customerId' },
   createdTime: { type: 'datetime', column: 'createdTime' },

@@ -1,22 +1,30 @@
 /**
  * `GET /events` — kycgate extension: the event outbox of the organization, oldest first by default, each
- * with the resource as it was at that revision. Useful to audit what webhooks carry (or will carry).
+ * with the resource as it was at that revision. Useful to audit what webhooks carry (or will carry). Also
+ * lists the organization events (`webhook-deactivated`), which are not sent to webhooks.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { principalOf } from '../../http/access.ts';
-import { CollectionQuery, DateTime, DEFAULT_LIMIT, problems, sendPage } from '../../http/schemas.ts';
+import {
+  CollectionQuery,
+  DateTime,
+  DEFAULT_LIMIT,
+  Nullable,
+  problems,
+  sendPage,
+} from '../../http/schemas.ts';
 import { parseFilter, parseSort } from '../../lib/collection-query.ts';
 import type { Deps } from '../deps.ts';
-import { EVENT_FILTERS, KYC_EVENT_TYPES, listEvents } from './events.repo.ts';
+import { EVENT_FILTERS, EVENT_RESOURCE_TYPES, EVENT_TYPES, listEvents } from './events.repo.ts';
 
 const Event = Type.Object(
   {
     id: Type.String(),
-    eventType: Type.Enum([...KYC_EVENT_TYPES]),
-    resourceType: Type.Enum(['kyc-document', 'kyc-request']),
+    eventType: Type.Enum([...EVENT_TYPES]),
+    resourceType: Type.Enum([...EVENT_RESOURCE_TYPES]),
     resourceId: Type.String(),
-    customerId: Type.String(),
+    customerId: Nullable(Type.String({ description: 'null for organization events (webhook-deactivated)' })),
     revision: Type.Integer(),
     resource: Type.Record(Type.String(), Type.Unknown()),
     createdTime: DateTime,
@@ -49,10 +57,10 @@ export const eventsRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, deps) =
       });
       const items = rows.map((row) => ({
         id: row.id,
-        eventType: row.eventType as (typeof KYC_EVENT_TYPES)[number],
-        resourceType: row.resourceType as 'kyc-document' | 'kyc-request',
+        eventType: row.eventType as (typeof EVENT_TYPES)[number],
+        resourceType: row.resourceType as (typeof EVENT_RESOURCE_TYPES)[number],
         resourceId: row.resourceId,
-        customerId: row.customerId,
+        customerId: row.customerId === '' ? null : row.customerId,
         revision: row.revision,
         resource: JSON.parse(row.payload) as Record<string, unknown>,
         createdTime: row.createdTime,

@@ -16,13 +16,21 @@ export interface CreatedOrganization {
 
 export async function createOrganization(
   db: Db,
-  input: { id?: string | undefined; name: string; secretKey?: string | undefined; websiteUrl?: string },
+  input: {
+    id?: string | undefined;
+    name: string;
+    secretKey?: string | undefined;
+    websiteUrl?: string;
+    /** A sandbox organization's webhooks may target private networks (see docs/webhooks.md). */
+    isSandbox?: boolean;
+  },
 ): Promise<CreatedOrganization> {
   return db.transaction(async (trx) => {
     const now = new Date().toISOString();
     const organization: Organization = {
       id: input.id ?? newId('org'),
       name: input.name,
+      isSandbox: input.isSandbox ? 1 : 0,
       createdTime: now,
       updatedTime: now,
     };

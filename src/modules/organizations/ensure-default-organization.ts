@@ -42,6 +42,8 @@ export async function ensureDefaultOrganization(db: Db, config: Config): Promise
     const created = await createOrganization(db, {
       id: wantedId,
       name: 'Default organization',
+      // The demo organization of `npm start`: its webhooks may call a receiver on the developer's machine.
+      isSandbox: true,
       secretKey: config.seedSecretKey,
       websiteUrl: config.publicUrl,
     });

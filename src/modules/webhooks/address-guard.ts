@@ -5,7 +5,8 @@
  * The host is resolved once, every address it resolves to is checked, and the connection is pinned to a
  * checked address (`pinnedLookup`), so a DNS answer that changes between the check and the connect (DNS
  * rebinding) cannot slip a private address in. Cloud metadata endpoints are refused even when private
- * networks are allowed: they hand out the host's credentials.
+ * networks are allowed (by `WEBHOOKS_ALLOW_PRIVATE_NETWORKS`, or for a sandbox organization): they hand
+ * out the host's credentials.
  */
 import { promises as dns, type LookupAddress } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
@@ -13,8 +14,30 @@ import { BlockList, isIP } from 'node:net';
 const METADATA = new BlockList();
 METADATA.addAddress('169.254.169.254'); // AWS, GCP, Azure, OpenStack, DigitalOcean…
 METADATA.addAddress('169.254.170.2'); // AWS ECS task metadata
+METADATA.addAddress('168.63.129.16'); // Azure wire server
 METADATA.addAddress('100.100.100.200'); // Alibaba Cloud
+METADATA.addAddress('192.0.0.192'); // Oracle Cloud
 METADATA.addAddress('fd00:ec2::254', 'ipv6'); // AWS IMDS over IPv6
+METADATA.addAddress('fd20:ce::254', 'ipv6'); // GCP metadata over IPv6
+
+/**
+ * Names of metadata services, refused before any lookup: inside a cloud they resolve to the addresses
+ * above, but a resolver under someone else's control (or /etc/hosts) could point them elsewhere first.
+ */
+const METADATA_HOSTS = new Set([
+  'metadata',
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata.azure.com',
+  'instance-data',
+  'instance-data.ec2.internal',
+  'metadata.tencentyun.com',
+]);
+
+/** Whether `host` (a name, lower or upper case, with or without the final dot) is a metadata service's. */
+export function isMetadataHost(host: string): boolean {
+  return METADATA_HOSTS.has(host.toLowerCase().replace(/\.$/, ''));
+}
 
 const PRIVATE = new BlockList();
 for (const [net, prefix] of [
@@ -80,11 +103,21 @@ export class RefusedAddressError extends Error {
   }
 }
 
+/** Resolves a host name to every address it has (`dns.lookup` with `all`: /etc/hosts, then DNS). */
+export type Resolver = (host: string) => Promise<LookupAddress[]>;
+
+export const systemResolver: Resolver = (host) => dns.lookup(host, { all: true, verbatim: true });
+
 /** Resolves `host` and checks every address; returns the first, to connect to. */
-export async function resolveAllowed(host: string, allowPrivateNetworks: boolean): Promise<LookupAddress> {
+export async function resolveAllowed(
+  host: string,
+  allowPrivateNetworks: boolean,
+  resolve: Resolver = systemResolver,
+): Promise<LookupAddress> {
+  if (isMetadataHost(host)) throw new RefusedAddressError(`refused: ${host} is a cloud metadata service`);
   const addresses: LookupAddress[] = isIP(host)
     ? [{ address: host, family: isIP(host) }]
-    : await dns.lookup(host, { all: true, verbatim: true });
+    : await resolve(host);
   if (addresses.length === 0) throw new RefusedAddressError(`${host} does not resolve`);
   for (const entry of addresses) {
     const verdict = checkAddress(entry.address, allowPrivateNetworks);

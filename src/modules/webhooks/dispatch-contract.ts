@@ -5,8 +5,8 @@
  * and none is announced for a rolled-back change.
  *
  * Why a dispatch job per event rather than a dispatcher polling for undispatched events: the job is due
- * the moment the change commits, so the first delivery waits for one worker poll only (≤ 1 s at idle with
- * the default poll interval, at once in embedded mode where the use case wakes the worker), and it needs
+ * the moment the change commits, so the first delivery waits for no poll in embedded mode (the enqueue wakes
+ * the in-process worker, see src/queue/queue.ts) and for one poll (≤ 1 s) in a separate worker, and it needs
  * no cursor table, no extra polling loop and no "dispatched" flag on the event. The fan-out to the
  * organization's webhooks happens in the job, not in the KYC transaction, which stays one insert longer.
  * Organizations without an active webhook pay one indexed read per event and get no job.

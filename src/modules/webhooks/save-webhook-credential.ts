@@ -1,14 +1,15 @@
 /**
- * Creating webhook credentials (`POST /service-credentials/webhook`). The password is kept as given
- * (Basic auth sends it) and never returned. Digest authentication is not implemented yet: a `digest`
- * credential is refused with 422 rather than stored and silently sent without auth.
+ * Creating and changing webhook credentials (`POST`, `PATCH /service-credentials/webhook`). The password
+ * is kept as given (Basic auth sends it, Digest computes with it: a one-way hash cannot do) and never
+ * returned. `basic` and `digest` need a username. A credential is only ever sent to its `host`: deliveries
+ * to a webhook whose URL host differs go without it (see webhook-jobs.ts).
  */
 import { AppError, invalidField } from '../../errors.ts';
 import type { WebhookCredentialRow } from '../../db/schema.ts';
 import { newId } from '../../lib/ids.ts';
 import type { Deps } from '../deps.ts';
-import { insertCredential } from './webhooks.repo.ts';
-import type { WebhookCredentialInput } from './webhooks.schemas.ts';
+import { findCredential, insertCredential } from './webhooks.repo.ts';
+import type { WebhookCredentialInput, WebhookCredentialPatch } from './webhooks.schemas.ts';
 
 export async function createWebhookCredential(
   deps: Deps,
@@ -16,10 +17,9 @@ export async function createWebhookCredential(
   input: WebhookCredentialInput,
 ): Promise<WebhookCredentialRow> {
   const { auth } = input;
-  if (auth.type === 'digest') {
-    throw invalidField('auth.type', 'digest authentication is not supported by kycgate yet; use basic');
+  if (auth.type !== 'none' && !auth.username) {
+    throw invalidField('auth.username', `is required for ${auth.type}`);
   }
-  if (auth.type === 'basic' && !auth.username) throw invalidField('auth.username', 'is required for basic');
   const now = new Date().toISOString();
   const row: WebhookCredentialRow = {
     organizationId,
@@ -41,4 +41,37 @@ export async function createWebhookCredential(
     throw error;
   }
   return row;
+}
+
+export async function updateWebhookCredential(
+  deps: Deps,
+  organizationId: string,
+  id: string,
+  patch: WebhookCredentialPatch,
+): Promise<WebhookCredentialRow | undefined> {
+  const existing = await findCredential(deps.db.kysely, organizationId, id);
+  if (!existing) return undefined;
+  const { auth } = patch;
+  if (auth && auth.type !== 'none' && !auth.username) {
+    throw invalidField('auth.username', `is required for ${auth.type}`);
+  }
+  const changes = {
+    ...(patch.status ? { status: patch.status } : {}),
+    ...(patch.host ? { host: patch.host } : {}),
+    ...(auth
+      ? {
+          authType: auth.type,
+          username: auth.type === 'none' ? null : (auth.username ?? null),
+          password: auth.type === 'none' ? null : (auth.password ?? ''),
+        }
+      : {}),
+    updatedTime: new Date().toISOString(),
+  };
+  await deps.db.kysely
+    .updateTable('webhookCredentials')
+    .set(changes)
+    .where('organizationId', '=', organizationId)
+    .where('id', '=', id)
+    .execute();
+  return { ...existing, ...changes };
 }

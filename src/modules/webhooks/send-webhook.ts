@@ -2,11 +2,15 @@
  * One HTTP delivery attempt, with the SSRF guard (address-guard.ts) in front: never throws, answers what
  * happened. No redirect is followed (a 3xx is a failed attempt: following one would let a receiver point
  * kycgate at an address the guard never saw), the whole exchange is bounded by `WEBHOOK_TIMEOUT_MS`, and
- * at most `RESPONSE_BODY_MAX_BYTES` of the response body are read.
+ * at most `RESPONSE_BODY_MAX_BYTES` of the response body are read. With Digest credentials the attempt is
+ * two exchanges on the same checked address (the challenge, then the answer; see digest-auth.ts), within
+ * the same deadline.
  */
 import http from 'node:http';
 import https from 'node:https';
-import { hostOf, pinnedLookup, resolveAllowed } from './address-guard.ts';
+import type { LookupAddress } from 'node:dns';
+import { hostOf, pinnedLookup, resolveAllowed, type Resolver } from './address-guard.ts';
+import { digestAuthorization, pickDigestChallenge } from './digest-auth.ts';
 
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 export const RESPONSE_BODY_MAX_BYTES = 65_536;
@@ -18,8 +22,12 @@ export interface SendRequest {
   /** Not sent for GET. */
   body: string;
   allowPrivateNetworks: boolean;
+  /** Answer a Digest challenge (401 + `WWW-Authenticate: Digest …`) with these. */
+  digest?: { username: string; password: string } | undefined;
   signal?: AbortSignal;
   timeoutMs?: number;
+  /** Host name resolution; default the system's (`dns.lookup`). Tests inject one. */
+  resolve?: Resolver;
 }
 
 export interface SendResult {
@@ -31,20 +39,59 @@ export interface SendResult {
   error: string | null;
   /** Whether a connection was attempted (false when the guard refused the address). */
   sent: boolean;
+  /** The request headers of the last exchange (with the Digest answer when one was sent). */
+  requestHeaders: Record<string, string>;
 }
 
 export async function sendWebhook(request: SendRequest): Promise<SendResult> {
   const url = new URL(request.url);
   let resolved;
   try {
-    resolved = await resolveAllowed(hostOf(url), request.allowPrivateNetworks);
+    resolved = await resolveAllowed(hostOf(url), request.allowPrivateNetworks, request.resolve);
   } catch (error) {
-    return { status: null, headers: {}, body: null, error: messageOf(error), sent: false };
+    return {
+      status: null,
+      headers: {},
+      body: null,
+      error: messageOf(error),
+      sent: false,
+      requestHeaders: request.headers,
+    };
   }
-  const timeoutMs = request.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
-  return new Promise<SendResult>((resolve) => {
+  const deadline = Date.now() + (request.timeoutMs ?? WEBHOOK_TIMEOUT_MS);
+  const first = await exchange(url, resolved, request, request.headers, deadline);
+  if (first.status !== 401 || !request.digest) return { ...first, requestHeaders: request.headers };
+  const challenge = pickDigestChallenge(first.challenges);
+  if (!challenge) return { ...first, requestHeaders: request.headers };
+  const headers = {
+    ...request.headers,
+    authorization: digestAuthorization(challenge, {
+      method: request.method,
+      uri: `${url.pathname}${url.search}`,
+      body: request.method === 'GET' ? '' : request.body,
+      ...request.digest,
+    }),
+  };
+  return { ...(await exchange(url, resolved, request, headers, deadline)), requestHeaders: headers };
+}
+
+interface Exchange extends Omit<SendResult, 'requestHeaders'> {
+  /** The `WWW-Authenticate` values answered. */
+  challenges: string[];
+}
+
+function exchange(
+  url: URL,
+  resolved: LookupAddress,
+  request: SendRequest,
+  headers: Record<string, string>,
+  deadline: number,
+): Promise<Exchange> {
+  const timeoutMs = Math.max(1, deadline - Date.now());
+  return new Promise<Exchange>((resolve) => {
     let status: number | null = null;
     let responseHeaders: Record<string, string> = {};
+    let challenges: string[] = [];
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
@@ -53,7 +100,7 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
       settled = true;
       clearTimeout(timer);
       const body = status === null ? null : Buffer.concat(chunks).toString('utf8');
-      resolve({ status, headers: responseHeaders, body, error, sent: true });
+      resolve({ status, headers: responseHeaders, body, error, sent: true, challenges });
     };
     const client = url.protocol === 'https:' ? https : http;
     const hasBody = request.method !== 'GET';
@@ -62,8 +109,8 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
       {
         method: request.method,
         headers: hasBody
-          ? { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) }
-          : request.headers,
+          ? { ...headers, 'content-length': String(Buffer.byteLength(request.body)) }
+          : headers,
         lookup: pinnedLookup(resolved),
         // A fresh connection per attempt: a pooled socket could outlive the address check.
         agent: false,
@@ -74,6 +121,7 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
         responseHeaders = Object.fromEntries(
           Object.entries(response.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
         );
+        challenges = response.headersDistinct['www-authenticate'] ?? [];
         response.on('data', (chunk: Buffer) => {
           if (size >= RESPONSE_BODY_MAX_BYTES) return;
           const part = chunk.subarray(0, RESPONSE_BODY_MAX_BYTES - size);
@@ -90,7 +138,8 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
       },
     );
     const timer = setTimeout(() => {
-      outgoing.destroy(new Error(`no complete response within ${timeoutMs} ms`));
+      const totalMs = request.timeoutMs ?? WEBHOOK_TIMEOUT_MS;
+      outgoing.destroy(new Error(`no complete response within ${totalMs} ms`));
     }, timeoutMs);
     outgoing.on('error', (error) => settle(messageOf(error)));
     outgoing.end(hasBody ? request.body : undefined);

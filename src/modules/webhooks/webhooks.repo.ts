@@ -177,3 +177,67 @@ export async function listTracking(
     options,
   );
 }
+
+/** Whether the organization is a sandbox one (its webhooks may target private networks). */
+export async function isSandboxOrganization(db: Executor, organizationId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('organizations')
+    .select('isSandbox')
+    .where('id', '=', organizationId)
+    .executeTakeFirst();
+  return Number(row?.isSandbox ?? 0) === 1;
+}
+
+/** A 2xx ends the webhook's failure streak. */
+export async function clearFailureStreak(db: Executor, organizationId: string, id: string): Promise<void> {
+  await db
+    .updateTable('webhooks')
+    .set({ failingSince: null })
+    .where('organizationId', '=', organizationId)
+    .where('id', '=', id)
+    .where('failingSince', 'is not', null)
+    .execute();
+}
+
+/**
+ * A failed attempt starts the streak if none is running; returns when the streak started (this attempt's
+ * time, or the earlier first failure).
+ */
+export async function recordFailure(
+  db: Executor,
+  organizationId: string,
+  id: string,
+  at: string,
+): Promise<string> {
+  await db
+    .updateTable('webhooks')
+    .set({ failingSince: at })
+    .where('organizationId', '=', organizationId)
+    .where('id', '=', id)
+    .where('failingSince', 'is', null)
+    .execute();
+  const row = await db
+    .selectFrom('webhooks')
+    .select('failingSince')
+    .where('organizationId', '=', organizationId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.failingSince ?? at;
+}
+
+/** Switches an active webhook off; false when it was not active any more (deleted, or already off). */
+export async function deactivateWebhook(
+  db: Executor,
+  organizationId: string,
+  id: string,
+  at: string,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('webhooks')
+    .set({ status: 'inactive', deactivatedTime: at, updatedTime: at })
+    .where('organizationId', '=', organizationId)
+    .where('id', '=', id)
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}

@@ -1,6 +1,7 @@
 /**
- * Webhooks (secret keys only): `/webhooks` CRUD, `/service-credentials/webhook`, and the delivery log
- * `/tracking/webhooks` with re-send. See docs/webhooks.md.
+ * Webhooks (secret keys only): `/webhooks` CRUD, signing-secret rotation, `/previews/webhooks`,
+ * `/service-credentials/webhook`, and the delivery log `/tracking/webhooks` with re-send. See
+ * docs/webhooks.md.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
@@ -11,8 +12,9 @@ import { parseFilter, parseSort } from '../../lib/collection-query.ts';
 import { enqueue } from '../../queue/queue.ts';
 import { resourceUrl, type Deps } from '../deps.ts';
 import { presentCredential, presentTracking, presentWebhook } from './present-webhook.ts';
-import { createWebhookCredential } from './save-webhook-credential.ts';
-import { createWebhook, upsertWebhook } from './save-webhook.ts';
+import { createWebhookCredential, updateWebhookCredential } from './save-webhook-credential.ts';
+import { previewWebhook } from './preview-webhook.ts';
+import { createWebhook, rotateSigningSecret, upsertWebhook } from './save-webhook.ts';
 import {
   deleteWebhook,
   findCredential,
@@ -32,6 +34,7 @@ import {
   Webhook,
   WebhookCredential,
   WebhookCredentialInput,
+  WebhookCredentialPatch,
   WebhookInput,
   WebhookTracking,
 } from './webhooks.schemas.ts';
@@ -145,6 +148,57 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, deps)
     },
   );
 
+  app.post(
+    '/webhooks/:id/signing-secret',
+    {
+      schema: {
+        operationId: 'PostWebhookSigningSecret',
+        tags,
+        summary: 'Rotate the signing secret (kycgate extension)',
+        description:
+          "kycgate extension: replaces the webhook's signing secret and returns the new one, once, in " +
+          '`signingSecret`. The previous secret keeps signing deliveries for 24 hours (a second `v1=` in ' +
+          '`Kycgate-Signature`, until `previousSecretExpiresTime`), so receivers can switch over without ' +
+          'rejecting events.',
+        params: IdParams,
+        response: { 200: Webhook, ...problems(401, 403, 404) },
+      },
+      config: { allow: ['secret'] },
+    },
+    async (request) => {
+      const { organizationId } = principalOf(request);
+      const row = await rotateSigningSecret(deps, organizationId, request.params.id);
+      if (!row) throw notFound('Webhook');
+      return { ...presentWebhook(deps.config, row), signingSecret: row.signingSecret };
+    },
+  );
+
+  app.post(
+    '/previews/webhooks',
+    {
+      schema: {
+        operationId: 'PostPreviewWebhook',
+        tags,
+        summary: 'Trigger a test webhook',
+        description:
+          'Sends a sample event (the first type of `eventsFilter`, default `kyc-document-created`) to the ' +
+          'webhook described in the body, now, and answers 204. Nothing is saved or retried. kycgate ' +
+          "extension: `Kycgate-Preview-Status` carries the receiver's HTTP status (or `none`) and " +
+          '`Kycgate-Preview-Error` why no 2xx came. Signed only when `id` names a saved webhook.',
+        body: WebhookInput,
+        response: { 204: Type.Null(), ...problems(400, 401, 403, 422) },
+      },
+      config: { allow: ['secret'] },
+    },
+    async (request, reply) => {
+      const { organizationId } = principalOf(request);
+      const outcome = await previewWebhook(deps, organizationId, request.body);
+      void reply.header('kycgate-preview-status', outcome.status === null ? 'none' : String(outcome.status));
+      if (outcome.error) void reply.header('kycgate-preview-error', outcome.error.replace(/[\r\n]+/g, ' '));
+      return reply.code(204).send(null);
+    },
+  );
+
   app.get(
     '/service-credentials/:type',
     {
@@ -206,6 +260,26 @@ export const webhooksRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, deps)
     async (request) => {
       const { organizationId } = principalOf(request);
       const row = await findCredential(deps.db.kysely, organizationId, request.params.id);
+      if (!row) throw notFound('Credential');
+      return presentCredential(deps.config, row);
+    },
+  );
+
+  app.patch(
+    '/service-credentials/:type/:id',
+    {
+      schema: {
+        operationId: 'PatchServiceCredential',
+        tags,
+        params: CredentialParams,
+        body: WebhookCredentialPatch,
+        response: { 200: WebhookCredential, ...problems(400, 401, 403, 404, 422) },
+      },
+      config: { allow: ['secret'] },
+    },
+    async (request) => {
+      const { organizationId } = principalOf(request);
+      const row = await updateWebhookCredential(deps, organizationId, request.params.id, request.body);
       if (!row) throw notFound('Credential');
       return presentCredential(deps.config, row);
     },

@@ -29,7 +29,17 @@ export const WebhookInput = Type.Object({
   headers: Type.Optional(Type.Array(WebhookHeader, { maxItems: 20 })),
   credentialHash: Type.Optional(Nullable(Id)),
   body: Type.Optional(Nullable(Type.String({ maxLength: 65_536 }))),
-  filter: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  filter: Type.Optional(
+    Nullable(
+      Type.String({
+        maxLength: 2000,
+        description:
+          'Condition on the event, in the collection filter syntax over the payload fields (eventType, ' +
+          'customerId, kycDocument.status, kycDocument.documentType, kycRequest.status, customer.email…); ' +
+          'see docs/webhooks.md',
+      }),
+    ),
+  ),
 });
 export type WebhookInput = Static<typeof WebhookInput>;
 
@@ -46,10 +56,33 @@ export const Webhook = Type.Object(
     credentialHash: Nullable(Type.String()),
     body: Nullable(Type.String()),
     filter: Nullable(Type.String()),
+    failingSince: Nullable(
+      Type.String({
+        format: 'date-time',
+        description: 'kycgate extension: the first failed attempt with no 2xx since; null while healthy',
+      }),
+    ),
+    deactivatedTime: Nullable(
+      Type.String({
+        format: 'date-time',
+        description:
+          'kycgate extension: when kycgate switched the webhook off because its deliveries kept failing ' +
+          '(a `webhook-deactivated` event in GET /events); saving it as active again clears it',
+      }),
+    ),
+    previousSecretExpiresTime: Nullable(
+      Type.String({
+        format: 'date-time',
+        description:
+          'kycgate extension: after a signing-secret rotation, until when the previous secret still signs ' +
+          'deliveries (a second `v1=` in `Kycgate-Signature`)',
+      }),
+    ),
     signingSecret: Type.Optional(
       Type.String({
         description:
-          'kycgate extension: the HMAC key of `Kycgate-Signature`. Returned only by the request that created the webhook.',
+          'kycgate extension: the HMAC key of `Kycgate-Signature`. Returned only by the request that created the ' +
+          'webhook and by a rotation (POST /webhooks/{id}/signing-secret).',
       }),
     ),
     createdTime: DateTime,
@@ -71,6 +104,14 @@ export const WebhookCredentialInput = Type.Object({
   }),
 });
 export type WebhookCredentialInput = Static<typeof WebhookCredentialInput>;
+
+/** PATCH: the fields given replace the stored ones; `auth` as a whole when given (password included). */
+export const WebhookCredentialPatch = Type.Object({
+  status: Type.Optional(Type.Enum(['active', 'inactive'])),
+  host: Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9-.]+$' })),
+  auth: Type.Optional(WebhookCredentialInput.properties.auth),
+});
+export type WebhookCredentialPatch = Static<typeof WebhookCredentialPatch>;
 
 export const WebhookCredential = Type.Object(
   {
