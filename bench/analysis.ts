@@ -68,6 +68,7 @@ import {
   type Summary,
 } from './lib/accuracy-report.ts';
 import type { AnalyzeRequest, FromWorker, ToWorker, WorkerResult } from './lib/analysis-worker.ts';
+import { ADDRESS_SECTION_END, ADDRESS_SECTION_START, replaceAddressSection } from './address-accuracy.ts';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -627,7 +628,7 @@ ${commandLine()}
 - **load average** (1, 5, 15 min): ${before.loadAverage.join(', ')} at the start, ${after.loadAverage.join(', ')} at the end; 1-min load sampled every 10 s during the run: ${loadSummary()}. Other work was running on the machine: wall-clock figures (latency, throughput) are inflated when the load exceeds the core count; the CPU-time columns are not
 - **documents**: ${records.length} analysed, ${COUNT} per condition × ${CONDITIONS.length} conditions, spec seed ${SEED}, reference date ${REFERENCE_DATE}; generated in ${(generatedMs / 1000).toFixed(0)} s (${cached} from the cache)
 - **analyzer**: the production configuration of \`defaultAnalyzers\` (src/runtime.ts): Tesseract legacy for the MRZ band, PaddleOCR when check digits fail, Human for faces; default KYC settings (weights, thresholds 50/80, minimum age 18, 21 in the US); \`matchLevel\` 2; one file tagged \`id-front\` per document, no selfie
-- **workers**: separate processes${PIN ? ', worker k pinned to CPU k with `taskset`' : ' (not pinned)'}; models loaded and one warm-up document analysed before the clock starts
+- **workers**: separate processes${PIN ? ', worker k pinned to CPU k with `taskset`' : ' (not pinned)'}; models loaded and one warm-up document analysed before the clock starts; glibc malloc settings inherited by the workers (see "Memory"): \`MALLOC_ARENA_MAX\` ${process.env.MALLOC_ARENA_MAX ? `= ${process.env.MALLOC_ARENA_MAX}` : 'unset (default: up to 8 arenas per core)'}, \`MALLOC_MMAP_THRESHOLD_\` ${process.env.MALLOC_MMAP_THRESHOLD_ ? `= ${process.env.MALLOC_MMAP_THRESHOLD_}` : 'unset (default: dynamic, up to 32 MB)'}
 - **model load** (not in the figures): ${load.map((l) => `${l.workers}-worker run: ${Math.round(l.loadMs)} ms, then warm-up ${Math.round(l.warmMs)} ms, ${Math.round(l.rss / 1e6)} MB RSS when ready`).join('; ')}
 - **total time**: ${(totalMs / 60_000).toFixed(1)} min
 ${runs
@@ -680,6 +681,34 @@ ${misdecided.map((r) => `| ${r.id} | ${r.expected} | ${r.got ?? `error: ${r.erro
 `
     : ''
 }
+## Memory
+
+What a worker holds, measured one step at a time in one process (models loaded, then 40 generated documents
+of every condition analysed in turn; \`process.memoryUsage()\` and the kernel's VmHWM; 2026-11-22, machine
+loaded by other work, which does not change memory):
+
+| step | RSS MB |
+| --- | ---: |
+| Node + kycgate modules | 105 |
+| + Tesseract legacy worker (wasm, eng traineddata) | 256 |
+| + PaddleOCR PP-OCRv4 sessions (onnxruntime-node) | 464 |
+| + Human (wasm backend, face models) | 559 |
+| peak over 40 documents, before (sharp cache on, onnxruntime arena and memory pattern on) | 1475 |
+| peak, onnxruntime arena and memory pattern off (src/analysis/ocr/paddle-engine.ts) | 1339 |
+| peak, also sharp's cache off and one libvips thread (\`limitImageMemory\`, src/analysis/image/normalize.ts) | 1187 |
+| peak, also \`MALLOC_ARENA_MAX=2\` in the worker's environment | 984 |
+| peak, also \`MALLOC_MMAP_THRESHOLD_=131072\` (RSS stays at 0.6–0.7 GB, but 2–3× the CPU per photo: not used) | 827 |
+
+The growth after loading was not a leak of tensors (Human's \`tf.memory().numTensors\` stays at 593) but
+memory kept for reuse: onnxruntime's arena sized by the largest band, libvips' operation cache, glibc's
+per-thread malloc arenas (libvips, onnxruntime and libuv threads each get one and return little to the
+system), and glibc's dynamic mmap threshold (once a large decoded image is freed, glibc raises the threshold
+and serves the next ones from a heap that cannot shrink). The first two are fixed in code; the glibc ones are
+environment settings of the worker process. \`MALLOC_ARENA_MAX=2\` costs no measurable CPU: run
+\`kycgate worker\` with it (README, "Command line"). A fixed \`MALLOC_MMAP_THRESHOLD_\` keeps RSS flat but maps
+and zeroes every large buffer afresh: the same six 12-MP photos took 1.2–5.0 s instead of 1.0–3.3 s, so it is
+not recommended. The run above states what was set.
+
 ## Method
 
 - Documents: \`sampleSpecs\` and \`generateDocument\` of test/fixtures/identity (synthetic TD3 passports, TD1 and TD2
@@ -693,7 +722,16 @@ ${misdecided.map((r) => `| ${r.id} | ${r.expected} | ${r.got ?? `error: ${r.erro
 - This is a benchmark, not a test: nothing is asserted, and the run stops after \`--max-minutes\`.
 `;
   const mdFile = path.join(OUT_DIR, 'accuracy.md');
-  await writeFile(mdFile, await formatMarkdown(mdFile, markdown));
+  // The proof-of-address section is written by `npm run bench:address`; keep it.
+  const previous = await readFile(mdFile, 'utf8').catch(() => '');
+  const addressSection = previous.slice(
+    previous.indexOf(ADDRESS_SECTION_START),
+    previous.indexOf(ADDRESS_SECTION_END) + ADDRESS_SECTION_END.length,
+  );
+  const withAddress = previous.includes(ADDRESS_SECTION_START)
+    ? replaceAddressSection(markdown, addressSection)
+    : markdown;
+  await writeFile(mdFile, await formatMarkdown(mdFile, withAddress));
   await writeFile(
     path.join(OUT_DIR, 'accuracy.svg'),
     svgChart(

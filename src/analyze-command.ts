@@ -93,6 +93,7 @@ export async function analyzeFiles(config: Config, argv: string[]): Promise<numb
           settings.weights,
           settings.thresholds,
           analysis.rejectionReason,
+          analysis.retakeReason,
         );
         const parsed = analysis.parsedData;
         rows.push({

@@ -74,7 +74,13 @@ async function analyseCase(fixtureCase: FixtureCase, seed = 5) {
   const analysis = await analyzer.analyze(
     input([{ id: 'front', mime, tags: ['kyc', 'id-front'], bytes: image }], truth),
   );
-  const decision = decide(analysis.findings, settings.weights, settings.thresholds, analysis.rejectionReason);
+  const decision = decide(
+    analysis.findings,
+    settings.weights,
+    settings.thresholds,
+    analysis.rejectionReason,
+    analysis.retakeReason,
+  );
   return { analysis, decision, truth, spec: spec!, image, mime };
 }
 
@@ -159,11 +165,49 @@ describe('identity analyzer on generated passports', () => {
       settings.weights,
       settings.thresholds,
       analysis.rejectionReason,
+      analysis.retakeReason,
     );
     expect(decision.status).toBe('rejected');
     expect(decision.rejectionReason?.type).toBe('document-unreadable');
     expect(analysis.corrections?.map((c) => c.code)).toContain('photo-blurry');
   });
+
+  // bench:analysis documents (seed 4): a TD3 passport 30 % out of the frame whose MRZ is cut (read, but
+  // failing its check digits), and a sharp TD3 photo at 20 % exposure whose MRZ reads exactly.
+  it.each([
+    ['cut-off', 6, 1, 'document-not-open', 'document-cut-off'],
+    ['dark', 4, 3, 'document-unreadable', 'photo-too-dark'],
+  ] as const)(
+    'asks for a retake of a %s capture of a valid passport, with the specific correction',
+    { timeout: 60_000 },
+    async (condition, index, i, reason, correction) => {
+      const specSeed = 4000 + index;
+      const spec = sampleSpecs(i + 1, specSeed, { conditions: [condition], referenceDate: REFERENCE_DATE })[
+        i
+      ]!;
+      const { image, mime, truth } = await generateDocument(spec, specSeed * 1000 + i);
+      expect(truth.kind).toBe('td3');
+      const analysis = await analyzer.analyze(
+        input([{ id: 'f', mime, tags: ['kyc', 'id-front'], bytes: image }], truth),
+      );
+      const decision = decide(
+        analysis.findings,
+        settings.weights,
+        settings.thresholds,
+        analysis.rejectionReason,
+        analysis.retakeReason,
+      );
+      expect(analysis.retakeReason).toBe(reason);
+      expect(decision.status).toBe('rejected');
+      expect(decision.rejectionReason?.type).toBe(reason);
+      const codes = analysis.corrections!.map((c) => c.code);
+      expect(codes[0]).toBe(correction);
+      // Only what the customer can fix: no blur on a sharp dark photo, no photocopy from its missing colour,
+      // no name mismatch from a cut MRZ.
+      for (const misleading of ['photo-blurry', 'photocopy', 'name-mismatch'])
+        expect(codes).not.toContain(misleading);
+    },
+  );
 
   it('reads a truncated JPEG and an empty file as unreadable without throwing', async () => {
     const { image, truth } = await analyseCase('valid');

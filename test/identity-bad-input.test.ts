@@ -49,7 +49,13 @@ async function run(bytes: Buffer, mime: string) {
   const analysis = await analyzer.analyze(input);
   return {
     analysis,
-    decision: decide(analysis.findings, settings.weights, settings.thresholds, analysis.rejectionReason),
+    decision: decide(
+      analysis.findings,
+      settings.weights,
+      settings.thresholds,
+      analysis.rejectionReason,
+      analysis.retakeReason,
+    ),
   };
 }
 

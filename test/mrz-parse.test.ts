@@ -13,7 +13,7 @@ import {
   mrzDateToIso,
   parseMrz,
 } from '../src/analysis/mrz/mrz-parse.ts';
-import { voteMrz } from '../src/analysis/mrz/read-mrz.ts';
+import { repairStateCodes, voteMrz } from '../src/analysis/mrz/read-mrz.ts';
 
 const NOW = { now: new Date('2026-11-21T00:00:00Z') };
 const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
@@ -244,5 +244,47 @@ describe('voteMrz', () => {
     )!;
     expect(voted.lines).toEqual(TD3);
     expect(voted.checksumValid).toBe(true);
+  });
+});
+
+describe('repairStateCodes', () => {
+  // A German TD1 card (nationality `D<<`) whose `D` was read as `O` by both engines (bench:analysis,
+  // degraded capture): state codes carry no check digit, so only the list of codes can catch it.
+  const GERMAN = [
+    'IDD<<M1HFLRHHJ8<<<<<<<<<<<<<<<',
+    '6209207F3206113D<<<<<<<<<<<<<0',
+    'KRUEGER<<KAETHE<<<<<<<<<<<<<<<',
+  ];
+
+  it('takes the one known code a confusable letter away, and says so in the repairs', () => {
+    const read = parseMrz(edit(GERMAN, 1, 15, 'O'), NOW)!;
+    expect(read.fields.nationality).toBe('O');
+    const repaired = repairStateCodes(read, NOW.now);
+    expect(repaired.lines).toEqual(GERMAN);
+    expect(repaired.fields.nationality).toBe('D');
+    expect(repaired.checksumValid).toBe(true);
+    expect(repaired.repairs).toContainEqual({ field: 'nationality', from: 'O<<', to: 'D<<', by: 'class' });
+  });
+
+  it('repairs a three-letter code (NLO → NLD)', () => {
+    // `NLO`: `NLD` is the only known code one confusable letter away.
+    const dutch = [
+      'IDNLDR8V6D5N3U0<<<<<<<<<<<<<<<',
+      '5612190F2509297NLD<<<<<<<<<<<2',
+      'DE<VRIES<<ANNE<MARIE<<<<<<<<<<',
+    ];
+    const repaired = repairStateCodes(parseMrz(edit(dutch, 1, 17, 'O'), NOW)!, NOW.now);
+    expect(repaired.fields.nationality).toBe('NLD');
+  });
+
+  it('leaves known codes, and unknown codes with no single known neighbour, as read', () => {
+    const known = parseMrz(GERMAN, NOW)!;
+    expect(repairStateCodes(known, NOW.now)).toBe(known);
+    // `ZZZ`: no confusable letter leads to a code.
+    const unknown = parseMrz(
+      [GERMAN[0]!, GERMAN[1]!.slice(0, 15) + 'ZZZ' + GERMAN[1]!.slice(18), GERMAN[2]!],
+      NOW,
+    )!;
+    expect(repairStateCodes(unknown, NOW.now).fields.nationality).toBe('ZZZ');
   });
 });

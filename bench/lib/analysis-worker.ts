@@ -136,6 +136,7 @@ async function main(): Promise<void> {
       settings.weights,
       settings.thresholds,
       analysis.rejectionReason,
+      analysis.retakeReason,
     );
     const ms = performance.now() - t0;
     const used = process.cpuUsage(cpu);

@@ -34,12 +34,18 @@ const WEIGHT_OF: Partial<Record<CheckName, string>> = {
 /**
  * `preferredReason`: the analyzer's own most specific reason (e.g. `document-unreadable` when no MRZ could
  * be read), used instead of the generic mapping from failed checks when the document is rejected.
+ *
+ * `retakeReason`: the capture must be retaken before anyone can judge the document (too dark, too small,
+ * blurry, cut off — `Analysis.retakeReason`). A document the score would accept or send to review is then
+ * rejected with this reason, as a reviewer would ask for a new photo rather than pass or study one they
+ * cannot check; the score and checkList stay what was read. A score that rejects keeps its own reason.
  */
 export function decide(
   findings: Finding[],
   weights: Record<string, number>,
   thresholds: Thresholds,
   preferredReason?: RejectionReasonType,
+  retakeReason?: RejectionReasonType,
 ): Decision {
   const checkList = findings.map((f) => ({
     name: f.name,
@@ -49,13 +55,21 @@ export function decide(
   }));
   const lost = checkList.reduce((sum, c) => sum + (c.failed ? c.score : 0), 0);
   const score = Math.max(0, Math.min(100, 100 - lost));
-  if (score >= thresholds.acceptAbove) return { score, checkList, status: 'accepted', rejectionReason: null };
   if (score < thresholds.rejectBelow) {
     const rejectionReason = preferredReason
       ? { type: preferredReason, message: MESSAGES[preferredReason] }
       : rejectionReasonFor(checkList);
     return { score, checkList, status: 'rejected', rejectionReason };
   }
+  if (retakeReason) {
+    return {
+      score,
+      checkList,
+      status: 'rejected',
+      rejectionReason: { type: retakeReason, message: MESSAGES[retakeReason] },
+    };
+  }
+  if (score >= thresholds.acceptAbove) return { score, checkList, status: 'accepted', rejectionReason: null };
   return { score, checkList, status: 'pending', rejectionReason: null };
 }
 

@@ -9,8 +9,10 @@
  * (`isTampered`); well-known specimens (`isPublishedOnline`); the customer record by `matchLevel` (names
  * with ICAO transliteration, date of birth), expiry, minimum age and subtype.
  *
- * What it does not read yet: the printed visual zone (so documents without an MRZ — most driver licences —
- * are not identified and go to a person), and the PDF417 barcode on licence backs.
+ * The printed visual zone beside the portrait and the PDF417 barcode of a licence back (src/analysis/viz/,
+ * src/analysis/barcode/): checked against the MRZ (a printed name or date that the MRZ contradicts is
+ * `isTampered`), and, for documents without an MRZ (driver licences, the front of an ID card), the source
+ * of the identity — the barcode first, else the printed zone.
  */
 import exifReader from 'exif-reader';
 import sharp from 'sharp';
@@ -19,13 +21,25 @@ import { correctionFor, CORRECTIONS, type CorrectionCode } from '../corrections.
 import type { FaceEngine, DetectedFace } from '../face/face-engine.ts';
 import { cropPortrait } from '../face/face-engine.ts';
 import { compareFaces } from '../face/compare-faces.ts';
+import { faceMatchThreshold } from '../face/face-engine.ts';
+import { selfieIssue, type SelfieIssue } from '../face/selfie-quality.ts';
 import { editingSoftwareSignal } from '../fraud/editing-software.ts';
 import { perceptualHash } from '../fraud/perceptual-hash.ts';
 import { colourStats, isPhotocopySignal } from '../fraud/photocopy.ts';
 import { signalFinding } from '../fraud/signal.ts';
 import { findSpecimen } from '../fraud/specimens.ts';
-import { normalizeImage, UnreadableImageError, type NormalizedImage } from '../image/normalize.ts';
-import { assessQuality, type QualityReport } from '../image/quality.ts';
+import {
+  limitImageMemory,
+  normalizeImage,
+  UnreadableImageError,
+  type NormalizedImage,
+} from '../image/normalize.ts';
+import {
+  assessQuality,
+  BLOCKING_QUALITY_ISSUES,
+  type QualityIssue,
+  type QualityReport,
+} from '../image/quality.ts';
 import { toAlpha2 } from '../match/countries.ts';
 import {
   dateIsInvalid,
@@ -40,16 +54,26 @@ import { isMrzNameTruncated, matchFullName } from '../match/names.ts';
 import { subtypeFinding, subtypeFromMrzDocumentCode } from '../match/subtype.ts';
 import { readMrz, type MrzReading } from '../mrz/read-mrz.ts';
 import type { MrzEngines } from '../ocr/create-ocr-engine.ts';
+import type { OcrEngine } from '../ocr/ocr-engine.ts';
+import { printedAsMrzFields, printedEvidence, readPrintedData } from '../viz/read-printed-data.ts';
 import type { DocumentSubtype, RejectionReasonType } from '../vocabulary.ts';
 
 export const IDENTITY_MATCHES_VERSION = '2.0';
 
 /**
- * A document portrait is ≈ 10–15 % of the page width (a passport photo on a data page, ICAO 9303); in a
- * phone photo of the document, less. A face wider than this share of the image is a selfie or a photo of
- * people, not a document.
+ * A document portrait is ≈ 25–35 % of the page width (a passport photo on a data page, ICAO 9303), and the
+ * face box Human draws round it measured 0.26–0.30 of the image on 300-dpi scans of TD1 cards and TD3 pages
+ * (the document fills the frame) and on phone photos where the document fills ~85 % of it; less when the
+ * document is smaller in the frame. A face wider than this share of the image is a selfie, not a document
+ * (a photo of several people is told apart by its second face).
  */
-const PORTRAIT_MAX_RELATIVE_WIDTH = 0.25;
+const PORTRAIT_MAX_RELATIVE_WIDTH = 0.4;
+/**
+ * The narrowest face box taken for the portrait, as a share of the document region's width: the main
+ * portrait measures 0.2–0.35 of it. A "face" of 2 % (26 px on a 300-dpi card back, found in a photocopy's
+ * hard-contrast pattern) is not a portrait.
+ */
+const PORTRAIT_MIN_SHARE_OF_DOCUMENT = 0.06;
 
 export interface IdentityAnalyzerOptions {
   mrz: MrzEngines;
@@ -57,6 +81,11 @@ export interface IdentityAnalyzerOptions {
   face: FaceEngine | null;
   /** Decompression-bomb bound for every decoded image, in pixels. */
   maxPixels: number;
+  /**
+   * OCR for the printed visual zone; default: the MRZ fallback engine (PaddleOCR, one model set for both).
+   * `null` reads no printed zone (only a licence's barcode).
+   */
+  viz?: OcrEngine | null;
   now?: () => Date;
 }
 
@@ -68,12 +97,55 @@ interface Side {
   error?: UnreadableImageError;
 }
 
-const QUALITY_CORRECTIONS: Record<string, CorrectionCode> = {
+/** In the order the customer is told (the first is the decision's reason). */
+const QUALITY_CORRECTIONS: Record<QualityIssue, CorrectionCode> = {
   'too-small': 'photo-too-small',
   blurry: 'photo-blurry',
   'too-dark': 'photo-too-dark',
+  'cut-off': 'document-cut-off',
   glare: 'photo-glare',
 };
+
+/**
+ * The document's part of a side's working image (the bright region the quality gates found), so that the
+ * colour of a desk around a photographed card does not count as the card's; the whole image for a scan.
+ */
+async function documentCrop(side: Side): Promise<Buffer> {
+  const image = side.image!;
+  const box = side.quality?.cutOff.documentBox;
+  if (!box || (box.width >= 0.95 && box.height >= 0.95)) return image.jpeg;
+  const left = Math.floor(box.left * image.width);
+  const top = Math.floor(box.top * image.height);
+  return sharp(image.jpeg)
+    .extract({
+      left,
+      top,
+      width: Math.max(1, Math.min(image.width - left, Math.ceil(box.width * image.width))),
+      height: Math.max(1, Math.min(image.height - top, Math.ceil(box.height * image.height))),
+    })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+}
+
+/**
+ * An MRZ band that failed its check digits and reaches the frame edge (within one character height) was
+ * cut by it: the document runs out of the frame even when the rest of it looked whole.
+ */
+function mrzBandCut(side: Side): boolean {
+  const band = side.mrz?.band;
+  if (!band || !side.image || side.mrz?.checksumValid) return false;
+  const rad = (band.angleDeg * Math.PI) / 180;
+  const dx = (Math.cos(rad) * band.length) / 2;
+  const dy = (Math.sin(rad) * band.length) / 2;
+  const margin = band.capHeight;
+  return [
+    [band.centerX - dx, band.centerY - dy],
+    [band.centerX + dx, band.centerY + dy],
+  ].some(
+    ([x, y]) =>
+      x! < margin || y! < margin || x! > side.image!.width - margin || y! > side.image!.height - margin,
+  );
+}
 
 function exifOf(metadataExif: Buffer | undefined): Record<string, unknown> | null {
   if (!metadataExif) return null;
@@ -92,6 +164,7 @@ export class IdentityAnalyzer implements Analyzer {
 
   constructor(private readonly options: IdentityAnalyzerOptions) {
     this.now = options.now ?? (() => new Date());
+    limitImageMemory();
   }
 
   async close(): Promise<void> {
@@ -137,7 +210,6 @@ export class IdentityAnalyzer implements Analyzer {
     const withMrz = sides.filter((s) => s.mrz?.found);
     const mrzSide = withMrz.find((s) => s.mrz!.checksumValid) ?? withMrz[0];
     const mrz = mrzSide?.mrz;
-    const fields = mrz?.fields ?? null;
 
     // The portrait: on the front when there is one, else on any readable side (a passport page).
     const readable = sides.filter((s) => s.image);
@@ -151,7 +223,11 @@ export class IdentityAnalyzer implements Analyzer {
     if (faceEngine) {
       const faceStarted = performance.now();
       for (const side of portraitSides) {
-        const faces = await faceEngine.detect(side.image!.jpeg, { maxFaces: 2, findSmallFaces: true });
+        const found = await faceEngine.detect(side.image!.jpeg, { maxFaces: 2, findSmallFaces: true });
+        // A face far smaller than a portrait on the document (a pattern, a printed figure) is not one.
+        const box = side.quality?.cutOff.documentBox;
+        const minWidth = PORTRAIT_MIN_SHARE_OF_DOCUMENT * (box ? box.width : 1) * side.image!.width;
+        const faces = found.filter((f) => f.box.width >= minWidth);
         if (faces[0]) {
           // Two faces of about the same size: a photo of people. (A document's ghost portrait is far smaller.)
           const people = faces.length > 1 && faces[1]!.box.width >= 0.6 * faces[0].box.width;
@@ -162,12 +238,42 @@ export class IdentityAnalyzer implements Analyzer {
       timings.faceMs = performance.now() - faceStarted;
     }
 
+    // The printed zone beside a document portrait, and a licence's barcode on sides without an MRZ; not on
+    // captures that must be retaken anyway.
+    const retake = (s: Side) => s.quality?.issues.some((i) => BLOCKING_QUALITY_ISSUES.includes(i)) ?? false;
+    const vizPortrait =
+      portrait && !portrait.people && portrait.face.quality.relativeWidth < PORTRAIT_MAX_RELATIVE_WIDTH
+        ? portrait
+        : undefined;
+    const printed = await readPrintedData({
+      sides: readable
+        .filter((s) => !retake(s))
+        .map((s) => ({ fileId: s.file.id, image: s.image!, hasMrz: Boolean(s.mrz?.found) })),
+      portrait: vizPortrait ? { fileId: vizPortrait.side.file.id, face: vizPortrait.face.box } : null,
+      engine: this.options.viz === undefined ? (this.options.mrz.fallback ?? null) : this.options.viz,
+      mrz:
+        mrz?.found && mrz.fields
+          ? {
+              fields: mrz.fields,
+              checksumValid: mrz.checksumValid,
+              truncated: mrz.format
+                ? isMrzNameTruncated(mrz.fields.lastName, mrz.fields.firstName, mrz.format)
+                : false,
+            }
+          : null,
+      maxPixels: this.options.maxPixels,
+      now,
+    });
+    timings.barcodeMs = printed.timings.barcodeMs;
+    timings.vizMs = printed.timings.vizMs;
+    const fields = mrz?.fields ?? (printed.identified ? printedAsMrzFields(printed.identity) : null);
+
     const findings: Finding[] = [];
     const corrections = new Map<CorrectionCode, string>();
     const correct = (code: CorrectionCode) => corrections.set(code, CORRECTIONS[code].message);
 
     // Identity document: an MRZ was read, or at least a portrait on a readable page.
-    const isIdentityDocument = Boolean(mrz?.found);
+    const isIdentityDocument = Boolean(mrz?.found) || printed.identified;
     findings.push({
       name: 'isIdentityDocument',
       failed: !isIdentityDocument,
@@ -195,18 +301,23 @@ export class IdentityAnalyzer implements Analyzer {
     findings.push(dateOfBirthFinding(fields?.dateOfBirth ?? null, customer.dateOfBirth));
     findings.push(expirationFinding(fields?.expirationDate ?? null, now));
     // The MRZ has no issue date and the printed zone is not read yet: not held against the document.
-    findings.push(issueDateFinding(null, now, { required: false }));
+    // The MRZ has no issue date; the printed zone or the barcode may (not held against a document without).
+    const issueDate = fields ? printed.identity.issueDate : null;
+    findings.push(issueDateFinding(issueDate, now, { required: false }));
     const settings = input.settings as { minimumAgeSettings?: MinimumAgeSettings } | null;
     const minimumAge = settings?.minimumAgeSettings
       ? minimumAgeFor(
           settings.minimumAgeSettings,
           customer.country ?? fields?.issuingState ?? null,
-          customer.region,
+          customer.region ?? printed.identity.region,
         )
       : 18;
     findings.push(minimalAgeFinding(fields?.dateOfBirth ?? null, minimumAge, now));
     const subtype: DocumentSubtype | null =
-      subtypeFromMrzDocumentCode(fields?.documentCode) ?? input.documentSubtype ?? null;
+      subtypeFromMrzDocumentCode(fields?.documentCode) ??
+      (fields ? printed.identity.subtype : null) ??
+      input.documentSubtype ??
+      null;
     if (input.requirements.subtypes?.length || !subtype) {
       findings.push(subtypeFinding(subtype, input.requirements.subtypes ?? null));
     }
@@ -235,40 +346,48 @@ export class IdentityAnalyzer implements Analyzer {
       detected: false,
       reason: null,
     };
+    // Colour cannot be judged on a photo too dark to show it: that capture is retaken anyway.
+    if (colourSide && !colourSide.quality?.issues.includes('too-dark')) {
+      photocopy = isPhotocopySignal(await colourStats(await documentCrop(colourSide)));
+    }
     if (colourSide) {
-      photocopy = isPhotocopySignal(
-        await colourStats(
-          colourSide.file.mime === 'application/pdf' ? colourSide.image!.jpeg : colourSide.file.bytes,
-        ),
-      );
       const metadata = await sharp(colourSide.file.bytes, { limitInputPixels: this.options.maxPixels })
         .metadata()
         .catch(() => null);
       editing = editingSoftwareSignal(exifOf(metadata?.exif));
     }
     findings.push(signalFinding('isPhotocopy', photocopy));
-    const tampered = editing.detected || invalidDates.failed;
+    const tampered = editing.detected || invalidDates.failed || printed.mismatch.detected;
     findings.push({
       name: 'isTampered',
       failed: tampered,
-      reason: editing.detected ? 'document-edited' : invalidDates.failed ? invalidDates.reason : null,
+      reason: editing.detected
+        ? 'document-edited'
+        : invalidDates.failed
+          ? invalidDates.reason
+          : printed.mismatch.reason,
     });
 
     // The selfie against the portrait.
-    let selfie: { similarity: number; threshold: number; matched: boolean; faces: number } | null = null;
+    let selfie: {
+      similarity: number;
+      threshold: number;
+      matched: boolean;
+      faces: number;
+      issue: SelfieIssue | null;
+    } | null = null;
     if (selfieFile && faceEngine) {
       const selfieStarted = performance.now();
       const selfieFaces = await faceEngine.detect(selfieFile.bytes, { maxFaces: 2 });
-      if (portrait && selfieFaces[0]) {
-        const comparison = compareFaces(faceEngine, portrait.face.embedding, selfieFaces[0].embedding);
-        selfie = { ...comparison, faces: selfieFaces.length };
+      const threshold = faceMatchThreshold(faceEngine, input.matchLevel);
+      const issue = selfieIssue(selfieFaces);
+      if (portrait && selfieFaces[0] && !issue) {
+        const comparison = compareFaces(faceEngine, portrait.face.embedding, selfieFaces[0].embedding, {
+          threshold,
+        });
+        selfie = { ...comparison, faces: selfieFaces.length, issue };
       } else {
-        selfie = {
-          similarity: 0,
-          threshold: faceEngine.matchThreshold,
-          matched: false,
-          faces: selfieFaces.length,
-        };
+        selfie = { similarity: 0, threshold, matched: false, faces: selfieFaces.length, issue };
       }
       timings.selfieMs = performance.now() - selfieStarted;
     }
@@ -278,27 +397,53 @@ export class IdentityAnalyzer implements Analyzer {
         failed: !selfie?.matched,
         reason: !selfie
           ? 'missing'
-          : selfie.faces === 0
-            ? 'selfie-retake'
-            : selfie.matched
-              ? null
-              : 'mismatch',
+          : (selfie.issue ?? (selfie.matched ? null : portrait ? 'mismatch' : 'selfie-retake')),
       });
     }
 
     // What the customer can fix, and the most specific reason for a rejection.
-    const qualityIssues = [...new Set(sides.flatMap((s) => s.quality?.issues ?? []))];
+    for (const side of sides) {
+      if (mrzBandCut(side) && !side.quality?.issues.includes('cut-off')) side.quality?.issues.push('cut-off');
+    }
+    // A document edge along the frame edge while the MRZ reads whole and valid is a sliver at most (a card
+    // corner a few pixels out): nothing a reviewer needs is missing, so it is no finding.
+    const mrzValid = Boolean(mrz?.found && mrz.checksumValid);
+    const qualityIssues = [
+      ...new Set(sides.flatMap((s) => s.quality?.issues ?? []).filter((i) => !(mrzValid && i === 'cut-off'))),
+    ].sort(
+      (a, b) => Object.keys(QUALITY_CORRECTIONS).indexOf(a) - Object.keys(QUALITY_CORRECTIONS).indexOf(b),
+    );
+    // A face that fills a good part of the frame is a person, not the portrait of a document.
+    const documentPortrait =
+      portrait && !portrait.people && portrait.face.quality.relativeWidth < PORTRAIT_MAX_RELATIVE_WIDTH;
+    // A face that is no document portrait, and no MRZ: a photo of people (or a selfie), not a document.
+    const people = Boolean(!mrz?.found && portrait && !documentPortrait);
+    // A capture that must be retaken (cut off, too dark, too small, blurry) is rejected for a retake with the
+    // specific correction, whatever could be read from it (decide.ts, `retakeReason`) — unless it shows
+    // people rather than a document.
+    const blocking = qualityIssues.filter((issue) => BLOCKING_QUALITY_ISSUES.includes(issue));
+    // Blur, darkness and size are measured for certain; a cut-off is inferred from an edge: the former win.
+    const retakeReason: RejectionReasonType | undefined =
+      blocking.length === 0 || people
+        ? undefined
+        : blocking.some((issue) => issue !== 'cut-off')
+          ? 'document-unreadable'
+          : 'document-not-open';
+    if (!people) for (const issue of qualityIssues) correct(QUALITY_CORRECTIONS[issue]);
     let rejectionReason: RejectionReasonType | undefined;
-    if (!mrz?.found) {
-      for (const issue of qualityIssues) correct(QUALITY_CORRECTIONS[issue]!);
-      // A face that fills a good part of the frame is a person, not the portrait of a document.
-      const documentPortrait =
-        portrait && !portrait.people && portrait.face.quality.relativeWidth < PORTRAIT_MAX_RELATIVE_WIDTH;
+    if (retakeReason && !mrzValid) {
+      // What was read from a capture too poor to read (an MRZ failing its check digits, or the printed
+      // zone, which has none) is no ground for a mismatch or expiry reason.
+      rejectionReason = retakeReason;
+    } else if (!mrz?.found && !printed.identified) {
       if (sides.some((s) => s.error)) {
         correct('not-a-document');
         rejectionReason = 'document-unreadable';
+      } else if (people) {
+        correct('not-a-document');
+        rejectionReason = 'document-invalid';
       } else if (qualityIssues.length > 0) {
-        rejectionReason = 'document-unreadable';
+        rejectionReason = retakeReason ?? 'document-unreadable';
       } else if (!documentPortrait) {
         correct('not-a-document');
         rejectionReason = 'document-invalid';
@@ -315,7 +460,7 @@ export class IdentityAnalyzer implements Analyzer {
         correction &&
         !(
           rejectionReason &&
-          !mrz?.found &&
+          (!mrz?.found || !mrz.checksumValid) &&
           [
             'name-mismatch',
             'dob-mismatch',
@@ -339,11 +484,11 @@ export class IdentityAnalyzer implements Analyzer {
       dateOfBirth: isoDateTime(fields?.dateOfBirth),
       expirationDate: isoDateTime(fields?.expirationDate),
       expiryDate: isoDateTime(fields?.expirationDate),
-      issueDate: null,
+      issueDate: isoDateTime(issueDate),
       hasMinimalAge: fields?.dateOfBirth ? !findings.find((f) => f.name === 'hasMinimalAge')!.failed : null,
       nationality: fields?.nationality?.replace(/<+$/, '') || null,
       issuanceCountry: toAlpha2(fields?.issuingState ?? null),
-      issuanceRegion: null,
+      issuanceRegion: fields ? printed.identity.region : null,
       documentNumber: fields?.documentNumber ?? null,
       sex:
         fields?.sex === 'male'
@@ -384,6 +529,7 @@ export class IdentityAnalyzer implements Analyzer {
       parsedData,
       corrections: [...corrections].map(([code, message]) => ({ code, message })),
       ...(rejectionReason ? { rejectionReason } : {}),
+      ...(retakeReason ? { retakeReason } : {}),
       artifacts,
       fingerprint: {
         documentNumber: isIdentityDocument ? (fields?.documentNumber ?? null) : null,
@@ -395,6 +541,7 @@ export class IdentityAnalyzer implements Analyzer {
         engines: {
           ...(mrz?.engineVersions ?? {}),
           ...(faceEngine ? { [faceEngine.name]: faceEngine.version } : {}),
+          ...(printed.viz ? { [printed.viz.engine]: printed.viz.engineVersion } : {}),
         },
         files: sides.map((s) => ({
           fileId: s.file.id,
@@ -421,6 +568,7 @@ export class IdentityAnalyzer implements Analyzer {
               }
             : null,
         })),
+        printed: printedEvidence(printed),
         face: portrait
           ? { fileId: portrait.side.file.id, box: portrait.face.box, score: portrait.face.score }
           : null,

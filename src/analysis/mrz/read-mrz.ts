@@ -134,6 +134,58 @@ function unknownStateSpans(p: MrzParseResult): { line: number; start: number; en
   );
 }
 
+/** Letters OCR confuses in OCR-B state codes (no check digit covers them): `D` read as `O`, say. */
+const STATE_CODE_CONFUSIONS: Record<string, string> = {
+  O: 'DQ',
+  D: 'O',
+  Q: 'O',
+  I: 'L',
+  L: 'I',
+  B: 'E',
+  E: 'B',
+  H: 'NM',
+  N: 'HM',
+  M: 'HN',
+  V: 'Y',
+  Y: 'V',
+};
+
+/**
+ * Last resort for a state code that is no code after both engines (`O` for Germany's `D`): the known
+ * codes one confusable letter away. Taken only when exactly one is found, or when one of them is the
+ * reading's other state code (nationality usually equals the issuing state); else left as read.
+ */
+export function repairStateCodes(p: MrzParseResult, now?: Date): MrzParseResult {
+  const l = MRZ_LAYOUTS[p.format];
+  let lines = p.lines;
+  const repairs: MrzRepair[] = [];
+  for (const [field, span, other] of [
+    ['issuingState', l.issuingState, l.nationality],
+    ['nationality', l.nationality, l.issuingState],
+  ] as const) {
+    const read = lines[span.line]!.slice(span.start, span.end);
+    if (KNOWN_STATE_CODES.has(read.replace(/<+$/, ''))) continue;
+    const options = new Set<string>();
+    for (let i = 0; i < read.length; i++) {
+      for (const to of STATE_CODE_CONFUSIONS[read[i]!] ?? '') {
+        const code = read.slice(0, i) + to + read.slice(i + 1);
+        if (/^[A-Z]+<*$/.test(code) && KNOWN_STATE_CODES.has(code.replace(/<+$/, ''))) options.add(code);
+      }
+    }
+    const otherCode = lines[other.line]!.slice(other.start, other.end);
+    const chosen = options.size === 1 ? [...options][0]! : options.has(otherCode) ? otherCode : null;
+    if (!chosen) continue;
+    const line = lines[span.line]!;
+    lines = lines.map((x, i) =>
+      i === span.line ? line.slice(0, span.start) + chosen + line.slice(span.end) : x,
+    );
+    repairs.push({ field, from: read, to: chosen, by: 'class' });
+  }
+  if (repairs.length === 0) return p;
+  const parsed = parseMrz(lines, now ? { now } : {});
+  return parsed ? { ...parsed, repairs: [...parsed.repairs, ...repairs] } : p;
+}
+
 /** Whether a passing reading should be checked against the fallback engine before it is kept. */
 function isDoubtful(c: Candidate): boolean {
   return c.doubts.size > 0 || unknownStateSpans(c.parsed).length > 0;
@@ -425,7 +477,7 @@ export async function readMrz(
     timings.totalMs = Math.round(performance.now() - started);
     timings.fastOcrMs = Math.round(timings.fastOcrMs);
     timings.fallbackOcrMs = Math.round(timings.fallbackOcrMs);
-    const p = best?.parsed ?? null;
+    const p = best ? repairStateCodes(best.parsed, now) : null;
     return {
       found: p !== null,
       format: p?.format ?? null,

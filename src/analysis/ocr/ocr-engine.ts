@@ -35,6 +35,11 @@ export interface OcrRecognizeOptions {
   charset?: string;
   /** Page layout hint: `block` (default) a block of several lines, `line` one text line. */
   psm?: 'block' | 'line';
+  /**
+   * Keep the detector's text segments as they are (PaddleOCR joins segments of one row by default, for
+   * MRZ lines); the visual-zone reader wants a label and its value as separate segments.
+   */
+  keepSegments?: boolean;
 }
 
 export interface OcrResult {

@@ -60,13 +60,22 @@ export class PaddleEngine implements OcrEngine {
         default: { create(options: object): Promise<GutenyeOcr> };
       };
       return mod.default.create({
-        onnxOptions: { intraOpNumThreads: this.#threads, interOpNumThreads: 1 },
+        onnxOptions: {
+          intraOpNumThreads: this.#threads,
+          interOpNumThreads: 1,
+          executionMode: 'sequential',
+          // The arena and the memory-pattern planner keep the largest input's buffers for good: with
+          // bands of every size the worker's RSS only grows. Without them each run allocates afresh
+          // (measured in docs/accuracy.md, "Memory").
+          enableCpuMemArena: false,
+          enableMemPattern: false,
+        },
       });
     })();
     return this.#ocr;
   }
 
-  async recognize(image: Buffer, _options: OcrRecognizeOptions = {}): Promise<OcrResult> {
+  async recognize(image: Buffer, options: OcrRecognizeOptions = {}): Promise<OcrResult> {
     const ocr = await this.#load();
     const raw = await ocr.detect(image);
     const lines: OcrLine[] = raw.map((l) => {
@@ -80,7 +89,7 @@ export class PaddleEngine implements OcrEngine {
       }
       return line;
     });
-    return { lines: mergeRowSegments(lines) };
+    return { lines: options.keepSegments ? lines : mergeRowSegments(lines) };
   }
 
   async close(): Promise<void> {
