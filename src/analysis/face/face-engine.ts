@@ -77,8 +77,16 @@ export interface DetectedFace {
   /** Passive liveness score, 0..1 (1 = live). A weak signal: see the engine's notes. */
   live?: number;
   gestures?: FaceGesture[];
-  /** How far the mouth is open, 0..1, when the engine measures it. */
+  /**
+   * How far the mouth is open: the gap between the inner lips over the face height (forehead to chin),
+   * measured on the mesh. A closed mouth is ≈ 0.01–0.03, a clearly open one ≥ 0.05.
+   */
   mouthOpen?: number;
+  /**
+   * Eye openness, each eye's lid gap over the height of the eye region (the engine's blink measure): open
+   * eyes ≈ 0.3–0.45, closed ≤ 0.15 (Human's own blink gesture fires below 0.2).
+   */
+  eyesOpen?: { left: number; right: number };
 }
 
 export interface DetectOptions {
@@ -90,6 +98,11 @@ export interface DetectOptions {
    * too. Costs up to a few hundred ms more on images without a face. Default false.
    */
   findSmallFaces?: boolean;
+  /**
+   * Compute the embedding and the passive anti-spoof scores. Default true. False keeps detection, pose,
+   * mesh gestures and eye/mouth openness only (≈ 2–3× faster: liveness frames); `embedding` is then empty.
+   */
+  describe?: boolean;
 }
 
 export interface FaceEngine {
@@ -99,6 +112,11 @@ export interface FaceEngine {
   readonly version: string;
   /** The calibrated same-person threshold on this engine's `similarity` scale. */
   readonly matchThreshold: number;
+  /**
+   * Calibrated thresholds per `matchLevel` (1 moderate, 2 strict, 3 basic — spec §4.6); `matchThreshold`
+   * when absent. See `faceMatchThreshold`.
+   */
+  readonly matchThresholds?: Readonly<Record<1 | 2 | 3, number>>;
   /** Detects faces in an encoded image (JPEG, PNG, WebP, AVIF, TIFF). Faces are sorted by score. */
   detect(image: Buffer, options?: DetectOptions): Promise<DetectedFace[]>;
   /** Similarity of two embeddings of this engine, 0 (different) .. 1 (identical). Pure and synchronous. */
@@ -134,4 +152,13 @@ export async function cropPortrait(
     .extract({ left, top, width: right - left, height: bottom - top })
     .jpeg({ quality: 90 })
     .toBuffer();
+}
+
+/** The same-person threshold for a request's `matchLevel` (unknown levels get the engine's default). */
+export function faceMatchThreshold(
+  engine: Pick<FaceEngine, 'matchThreshold' | 'matchThresholds'>,
+  matchLevel: number,
+): number {
+  const level = matchLevel as 1 | 2 | 3;
+  return engine.matchThresholds?.[level] ?? engine.matchThreshold;
 }

@@ -8,8 +8,9 @@
  *
  * Conventions (measured): pose angles are Human's radians converted to degrees; mirroring a face flips the
  * sign of `yaw` (+10° → −10°); a card photographed at 8° gives |roll| ≈ 7–8°. `facing-left/right` are
- * Human's mesh-depth gestures (eye-corner depth); whether "left" is the subject's or the image's left has
- * not been verified on a captured head-turn clip — the liveness stage (issue 5) must pin it with one.
+ * Human's mesh-depth gestures (eye-corner depth). On warped portraits (liveness fixtures), moving the nose
+ * towards the image's left — the subject turning to their own right in an unmirrored frame — raised `yaw`
+ * and gave `facing right`; not yet confirmed on a real head-turn clip.
  * `real`/`live` did not separate genuine photos from a simulated print in the notes (§3): weak signals.
  */
 import { readFileSync } from 'node:fs';
@@ -67,6 +68,15 @@ import {
  * from the fixtures (issue 5) before quoting rates.
  */
 export const HUMAN_FACE_MATCH_THRESHOLD = 0.7;
+
+/**
+ * Per `matchLevel` (1 moderate, 2 strict, 3 basic), chosen on the two sets of `npm run bench:face`
+ * (docs/face.md has the rates). At 0.70 the false non-matches were 5.0 % (ID vs selfie) and 5.3 % (sample
+ * variants) for 0 % and 0.30 % false matches; 0.67 keeps false matches well under 1 % on both and brings
+ * false non-matches within the 5 % goal. Level 1 and 3 trade more false matches for fewer retakes.
+ * Calibrated and evaluated on the same small synthetic set: re-measure on real consented data.
+ */
+export const HUMAN_FACE_MATCH_THRESHOLDS: Readonly<Record<1 | 2 | 3, number>> = { 1: 0.64, 2: 0.67, 3: 0.6 };
 
 /** Longest side of the image fed to the whole-image pass; BlazeFace sees 256 px anyway. */
 const MAX_INPUT_SIDE_PX = 1280;
@@ -163,6 +173,26 @@ function gesturesOf(result: HumanResult, index: number): { gestures: FaceGesture
   return { gestures: [...gestures], mouthOpen };
 }
 
+type Mesh = NonNullable<HumanResult['face'][number]['mesh']>;
+
+const verticalGap = (mesh: Mesh, a: number, b: number) => Math.abs(mesh[a]![1] - mesh[b]![1]);
+
+/**
+ * Human's blink measure, kept continuous: each eye's lid gap (mesh 386/374 left, 159/145 right) over the
+ * height of the eye region around it (443/450, 223/230). With the iris model on, open eyes measured
+ * 0.31–0.45 and eyes painted shut 0.11–0.14 on the sample faces.
+ */
+function eyeOpenness(mesh: Mesh): { left: number; right: number } {
+  const ratio = (lid: [number, number], region: [number, number]) =>
+    verticalGap(mesh, ...lid) / Math.max(1e-6, verticalGap(mesh, ...region));
+  return { left: ratio([374, 386], [443, 450]), right: ratio([145, 159], [223, 230]) };
+}
+
+/** Inner-lip gap (13/14) over the face height (10 forehead, 152 chin). */
+function mouthOpenness(mesh: Mesh): number {
+  return verticalGap(mesh, 13, 14) / Math.max(1e-6, verticalGap(mesh, 10, 152));
+}
+
 function overlaps(a: FaceBox, b: FaceBox): boolean {
   const ix = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
   const iy = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
@@ -206,6 +236,7 @@ export class HumanFaceEngine implements FaceEngine {
   readonly name = 'human';
   readonly version: string;
   readonly matchThreshold = HUMAN_FACE_MATCH_THRESHOLD;
+  readonly matchThresholds = HUMAN_FACE_MATCH_THRESHOLDS;
   private readonly paths = resolveHumanPaths();
   private readonly maxInputSidePx: number;
   private loading: Promise<HumanInstance> | undefined;
@@ -250,14 +281,15 @@ export class HumanFaceEngine implements FaceEngine {
   async detect(image: Buffer, options: DetectOptions = {}): Promise<DetectedFace[]> {
     const human = await this.load();
     const maxFaces = options.maxFaces ?? DEFAULT_MAX_FACES;
+    const describe = options.describe ?? true;
     const size = await orientedSize(image);
     const whole = await decodeRegion(image, this.maxInputSidePx);
-    let faces = await this.run(human, whole, size, maxFaces);
+    let faces = await this.run(human, whole, size, maxFaces, describe);
     if (faces.length === 0 && options.findSmallFaces) {
-      faces = await this.searchTiles(human, image, size, maxFaces);
+      faces = await this.searchTiles(human, image, size, maxFaces, describe);
     }
     const refined: InternalFace[] = [];
-    for (const face of faces) refined.push(await this.refine(human, image, size, face));
+    for (const face of faces) refined.push(await this.refine(human, image, size, face, describe));
     return refined.slice(0, maxFaces).map(({ decodedWidth: _w, regionScale: _s, ...face }) => face);
   }
 
@@ -290,13 +322,22 @@ export class HumanFaceEngine implements FaceEngine {
     region: DecodedRegion,
     size: ImageSize,
     maxFaces: number,
+    describe: boolean,
   ): Promise<InternalFace[]> {
     const result = await this.exclusive(async () => {
       if (this.closed) throw new Error('Face engine is closed');
       const pixels = new Uint8Array(region.data.buffer, region.data.byteOffset, region.data.length);
       const tensor = human.tf.tensor(pixels, [1, region.height, region.width, 3], 'int32');
       try {
-        return await human.detect(tensor, { face: { detector: { maxDetected: maxFaces } } });
+        // Human merges a per-call config into its own for good: every call states each switch it uses.
+        return await human.detect(tensor, {
+          face: {
+            detector: { maxDetected: maxFaces },
+            description: { enabled: describe },
+            antispoof: { enabled: describe },
+            liveness: { enabled: describe },
+          },
+        });
       } finally {
         tensor.dispose();
       }
@@ -304,7 +345,7 @@ export class HumanFaceEngine implements FaceEngine {
     if (result.error) throw new Error(`Face detection failed: ${result.error}`);
     const faces: InternalFace[] = [];
     for (const [index, face] of result.face.entries()) {
-      if (face.score < MIN_FACE_SCORE || !face.embedding?.length) continue;
+      if (face.score < MIN_FACE_SCORE || (describe && !face.embedding?.length)) continue;
       const [bx, by, bw, bh] = face.box;
       const left = Math.max(0, Math.round(bx));
       const top = Math.max(0, Math.round(by));
@@ -323,7 +364,7 @@ export class HumanFaceEngine implements FaceEngine {
       faces.push({
         box,
         score: face.score,
-        embedding: Float32Array.from(face.embedding),
+        embedding: Float32Array.from(face.embedding ?? []),
         pose: { yaw: angle.yaw * RAD_TO_DEG, pitch: angle.pitch * RAD_TO_DEG, roll: angle.roll * RAD_TO_DEG },
         quality: {
           widthPx: box.width,
@@ -335,7 +376,8 @@ export class HumanFaceEngine implements FaceEngine {
         ...(face.real === undefined ? {} : { real: face.real }),
         ...(face.live === undefined ? {} : { live: face.live }),
         gestures,
-        mouthOpen,
+        mouthOpen: face.mesh ? mouthOpenness(face.mesh) : mouthOpen,
+        ...(face.mesh ? { eyesOpen: eyeOpenness(face.mesh) } : {}),
         decodedWidth: width,
         regionScale: region.scale,
       });
@@ -353,6 +395,7 @@ export class HumanFaceEngine implements FaceEngine {
     image: Buffer,
     size: ImageSize,
     maxFaces: number,
+    describe: boolean,
   ): Promise<InternalFace[]> {
     const detail = await decodeRegion(image, DETAIL_SIDE_PX);
     const found: InternalFace[] = [];
@@ -365,7 +408,7 @@ export class HumanFaceEngine implements FaceEngine {
           offsetX: tile.left * detail.scale,
           offsetY: tile.top * detail.scale,
         };
-        found.push(...(await this.run(human, region, size, maxFaces)));
+        found.push(...(await this.run(human, region, size, maxFaces, describe)));
       }
       // A document has one portrait (plus, at most, a ghost copy): stop at the first column with a face.
       if (found.length > 0) break;
@@ -382,6 +425,7 @@ export class HumanFaceEngine implements FaceEngine {
     image: Buffer,
     size: ImageSize,
     face: InternalFace,
+    describe: boolean,
   ): Promise<InternalFace> {
     if (face.decodedWidth >= REFINE_BELOW_PX || face.regionScale < 1.5) return face;
     const { box } = face;
@@ -390,7 +434,7 @@ export class HumanFaceEngine implements FaceEngine {
     const width = Math.min(size.width, Math.ceil(box.x + 2 * box.width)) - left;
     const height = Math.min(size.height, Math.ceil(box.y + 2 * box.height)) - top;
     const region = await decodeRegion(image, REFINE_REGION_SIDE_PX, { left, top, width, height });
-    const [better] = await this.run(human, region, size, 1);
+    const [better] = await this.run(human, region, size, 1, describe);
     if (!better || better.decodedWidth <= face.decodedWidth) return face;
     return better;
   }

@@ -35,6 +35,8 @@ export interface HumanFaceResult {
   live?: number;
   /** Angles in radians. */
   rotation?: { angle: { roll: number; yaw: number; pitch: number } } | null;
+  /** 468 (478 with iris) points [x, y, z] in pixels of the input tensor. */
+  mesh?: [number, number, number][];
 }
 
 export interface HumanGestureResult {

@@ -1,5 +1,6 @@
 export {
   cropPortrait,
+  faceMatchThreshold,
   PORTRAIT_MARGIN,
   type DetectOptions,
   type DetectedFace,
@@ -15,6 +16,7 @@ export {
   createHumanFaceEngine,
   embeddingSimilarity,
   HUMAN_FACE_MATCH_THRESHOLD,
+  HUMAN_FACE_MATCH_THRESHOLDS,
   HumanFaceEngine,
   type HumanFaceEngineOptions,
 } from './human-engine.ts';

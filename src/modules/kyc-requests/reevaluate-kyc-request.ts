@@ -22,11 +22,22 @@ export async function reevaluateKycRequest(
   const row = await findKycRequest(trx, organizationId, requestId);
   if (!row) return undefined;
   const documents = await documentsOfRequest(trx, organizationId, requestId);
+  // An accepted identity proof of a request that asks for liveness counts once liveness is completed;
+  // until then it is as good as pending (the customer can still finish the liveness check).
+  const livenessRequired = requestedDocuments(row).some(
+    (d) => d.type === 'identity-proof' && d.faceLivenessRequired,
+  );
+  const awaitsLiveness = (d: (typeof documents)[number]) =>
+    livenessRequired &&
+    d.documentType === 'identity-proof' &&
+    d.status === 'accepted' &&
+    !(JSON.parse(d.documentMatches ?? '{}') as { data?: { hasCompletedFaceLiveness?: boolean } }).data
+      ?.hasCompletedFaceLiveness;
   const next = deriveRequestStatus(
     requestedDocuments(row),
     documents.map((d) => ({
       documentType: d.documentType,
-      status: d.status,
+      status: awaitsLiveness(d) ? 'pending' : d.status,
       reviewRequired: d.reviewRequired === 1,
     })),
     Date.parse(row.expirationTime) <= now.getTime(),
