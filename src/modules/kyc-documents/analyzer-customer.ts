@@ -9,7 +9,8 @@ export function analyzerCustomer(customer: CustomerRow): AnalyzerCustomer {
     firstName: contact?.firstName ?? null,
     lastName: contact?.lastName ?? null,
     dateOfBirth: contact?.dob ?? null,
-    line1: contact?.address ?? null,
+    // The second address line is the flat or suite (`Apt 5`): the address matcher reads the unit from it.
+    line1: [contact?.address, contact?.address2].filter(Boolean).join(', ') || null,
     city: contact?.city ?? null,
     region: contact?.region ?? null,
     postalCode: contact?.postalCode ?? null,

@@ -2,6 +2,21 @@ import type { Executor } from '../../db/database.ts';
 import { DEFAULT_KYC_SETTINGS } from './default-kyc-settings.ts';
 import type { KycSettings } from './kyc-settings.schemas.ts';
 
+/**
+ * Saved settings completed with the defaults of parts added since they were saved (`maxDocumentAgeDays`,
+ * `fundsProof`, `purchaseProof`), so readers always get the whole shape.
+ */
+function withDefaults(saved: Partial<KycSettings>): KycSettings {
+  const defaults = structuredClone(DEFAULT_KYC_SETTINGS);
+  return {
+    ...defaults,
+    ...saved,
+    addressProof: { ...defaults.addressProof, ...saved.addressProof },
+    fundsProof: { ...defaults.fundsProof, ...saved.fundsProof },
+    purchaseProof: { ...defaults.purchaseProof, ...saved.purchaseProof },
+  };
+}
+
 /** The organization's settings, or the defaults when it never saved any. */
 export async function loadKycSettings(db: Executor, organizationId: string): Promise<KycSettings> {
   const row = await db
@@ -9,7 +24,9 @@ export async function loadKycSettings(db: Executor, organizationId: string): Pro
     .select('settings')
     .where('organizationId', '=', organizationId)
     .executeTakeFirst();
-  return row ? (JSON.parse(row.settings) as KycSettings) : structuredClone(DEFAULT_KYC_SETTINGS);
+  return row
+    ? withDefaults(JSON.parse(row.settings) as Partial<KycSettings>)
+    : structuredClone(DEFAULT_KYC_SETTINGS);
 }
 
 export async function saveKycSettings(

@@ -4,10 +4,21 @@ import { invalidField } from '../../errors.ts';
 import { principalOf } from '../../http/access.ts';
 import { problems } from '../../http/schemas.ts';
 import type { Deps } from '../deps.ts';
-import { KycSettings, KycSettingsInput } from './kyc-settings.schemas.ts';
+import { KycSettings, KycSettingsInput, type KycSettingsHolderProof } from './kyc-settings.schemas.ts';
 import { loadKycSettings, saveKycSettings } from './kyc-settings.repo.ts';
 
 const tags = ['KYC settings'];
+
+function mergeHolderProof(
+  current: KycSettingsHolderProof,
+  input: KycSettingsInput['fundsProof'],
+): KycSettingsHolderProof {
+  return {
+    automaticDecision: input?.automaticDecision ?? current.automaticDecision,
+    weights: { ...current.weights, ...input?.weights },
+    thresholds: input?.thresholds ?? current.thresholds,
+  };
+}
 
 export function mergeKycSettings(current: KycSettings, input: KycSettingsInput): KycSettings {
   const identity = input.identityProof;
@@ -24,10 +35,13 @@ export function mergeKycSettings(current: KycSettings, input: KycSettingsInput):
     addressProof: {
       weights: { ...current.addressProof.weights, ...address?.weights },
       thresholds: address?.thresholds ?? current.addressProof.thresholds,
+      maxDocumentAgeDays: address?.maxDocumentAgeDays ?? current.addressProof.maxDocumentAgeDays,
     },
+    fundsProof: mergeHolderProof(current.fundsProof, input.fundsProof),
+    purchaseProof: mergeHolderProof(current.purchaseProof, input.purchaseProof),
     uiVersion: input.uiVersion === undefined ? current.uiVersion : input.uiVersion,
   };
-  for (const part of ['identityProof', 'addressProof'] as const) {
+  for (const part of ['identityProof', 'addressProof', 'fundsProof', 'purchaseProof'] as const) {
     const { rejectBelow, acceptAbove } = merged[part].thresholds;
     if (rejectBelow > acceptAbove) {
       throw invalidField(`${part}.thresholds.rejectBelow`, 'must not be greater than acceptAbove');

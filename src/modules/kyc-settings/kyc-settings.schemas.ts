@@ -63,16 +63,49 @@ export const KycSettingsIdentity = Type.Object({
 });
 export type KycSettingsIdentity = Static<typeof KycSettingsIdentity>;
 
+/** Extension: how old a proof of address may be, in days (default 90). */
+const MaxDocumentAgeDays = Type.Integer({
+  minimum: 1,
+  maximum: 3650,
+  description:
+    'kycgate extension: the oldest a proof of address may be, in days from its date (default 90). An older document fails the `date` check.',
+});
+
 export const KycSettingsAddress = Type.Object({
   weights: weights(ADDRESS_WEIGHTS),
   thresholds: Thresholds,
+  maxDocumentAgeDays: MaxDocumentAgeDays,
 });
 export type KycSettingsAddress = Static<typeof KycSettingsAddress>;
+
+/** Checks of a proof of funds or of purchase (`FundsMatches`, `PurchaseMatches`). */
+export const HOLDER_PROOF_WEIGHTS = ['firstName', 'lastName', 'documentSubtype', 'isTampered'] as const;
+
+const AutomaticDecision = Type.Boolean({
+  description:
+    'kycgate extension: decide these documents by score and thresholds like address proofs. When false (the default) every one goes to manual review after analysis, with its checks filled in.',
+});
+
+/** Extension: scoring of proofs of funds and of purchase, which a person reviews unless told otherwise. */
+export const KycSettingsHolderProof = Type.Object({
+  automaticDecision: AutomaticDecision,
+  weights: weights(HOLDER_PROOF_WEIGHTS),
+  thresholds: Thresholds,
+});
+export type KycSettingsHolderProof = Static<typeof KycSettingsHolderProof>;
+
+const HolderProofInput = Type.Object({
+  automaticDecision: Type.Optional(AutomaticDecision),
+  weights: Type.Optional(Type.Partial(weights(HOLDER_PROOF_WEIGHTS), STRICT)),
+  thresholds: Type.Optional(Thresholds),
+});
 
 export const KycSettings = Type.Object(
   {
     identityProof: KycSettingsIdentity,
     addressProof: KycSettingsAddress,
+    fundsProof: KycSettingsHolderProof,
+    purchaseProof: KycSettingsHolderProof,
     uiVersion: Nullable(Type.Enum(['1', '2'])),
   },
   { title: 'KycSettings' },
@@ -97,8 +130,11 @@ export const KycSettingsInput = Type.Object({
     Type.Object({
       weights: Type.Optional(Type.Partial(weights(ADDRESS_WEIGHTS), STRICT)),
       thresholds: Type.Optional(Thresholds),
+      maxDocumentAgeDays: Type.Optional(MaxDocumentAgeDays),
     }),
   ),
+  fundsProof: Type.Optional(HolderProofInput),
+  purchaseProof: Type.Optional(HolderProofInput),
   uiVersion: Type.Optional(Nullable(Type.Enum(['1', '2']))),
 });
 export type KycSettingsInput = Static<typeof KycSettingsInput>;
