@@ -3,7 +3,9 @@
  * - `REB-APIKEY: <secret key>` — a secret API key;
  * - `Authorization: Bearer <jwt>` — a customer JWT (`Bearer null`, as rebilly-js-sdk sends when it has no
  *   token, is unauthenticated);
- * - `Authorization: <publishable key>` — a raw publishable key, as rebilly-js-sdk sends it.
+ * - `Authorization: <publishable key>` — a raw publishable key, as rebilly-js-sdk sends it;
+ * - `Authorization: Bearer kgr_…` — a review-console session (opaque, looked up on every request so that
+ *   a logout or a deactivated reviewer stops working at once).
  * Keys are looked up by their SHA-256 digest; a short cache keeps the lookup off the hot path.
  */
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
@@ -13,6 +15,10 @@ import { hashSecret } from '../lib/secrets.ts';
 import type { Acl } from './acl.ts';
 import type { JwtSigner } from './customer-jwt.ts';
 import type { Principal } from './principal.ts';
+import { REVIEWER_ROLES, reviewerAcl, type ReviewerRole } from './reviewer-roles.ts';
+
+/** The prefix of review-console session tokens (src/modules/reviewers). */
+export const REVIEWER_TOKEN_PREFIX = 'kgr_';
 
 /** How long a key lookup is reused by this process; a deleted key stops working elsewhere within this. */
 const KEY_CACHE_TTL_MS = 5_000;
@@ -120,6 +126,38 @@ export function createAuthenticator(db: Db, jwt: JwtSigner): Authenticator {
     };
   }
 
+  async function fromReviewerSession(token: string): Promise<Principal | null> {
+    const row = await db.kysely
+      .selectFrom('reviewerSessions as s')
+      .innerJoin('reviewers as r', (join) =>
+        join.onRef('r.organizationId', '=', 's.organizationId').onRef('r.id', '=', 's.reviewerId'),
+      )
+      .select([
+        's.organizationId',
+        's.id',
+        's.reviewerId',
+        's.expiredTime',
+        's.revokedTime',
+        'r.name',
+        'r.role',
+      ])
+      .where('s.tokenHash', '=', hashSecret(token))
+      .where('r.status', '=', 'active')
+      .executeTakeFirst();
+    if (!row || row.revokedTime !== null) return null;
+    if (Date.parse(row.expiredTime) <= Date.now()) throw tokenExpired();
+    const role: ReviewerRole = REVIEWER_ROLES.includes(row.role) ? row.role : 'reviewer';
+    return {
+      kind: 'reviewer',
+      organizationId: row.organizationId,
+      reviewerId: row.reviewerId,
+      sessionId: row.id,
+      name: row.name,
+      role,
+      acl: reviewerAcl(row.organizationId, role),
+    };
+  }
+
   return {
     async authenticate(headers, ip) {
       const apiKey = header(headers, 'reb-apikey');
@@ -130,6 +168,7 @@ export function createAuthenticator(db: Db, jwt: JwtSigner): Authenticator {
       if (bearer) {
         const token = bearer[1]!.trim();
         if (token === 'null' || token === 'undefined') return null;
+        if (token.startsWith(REVIEWER_TOKEN_PREFIX)) return fromReviewerSession(token);
         return fromJwt(token);
       }
       return fromKey(authorization, 'publishable', ip);

@@ -1,4 +1,5 @@
 import type { Acl } from './acl.ts';
+import type { ReviewerRole } from './reviewer-roles.ts';
 
 /** Who is calling. Every route decides from this alone what the caller may see and do. */
 export type Principal =
@@ -11,6 +12,16 @@ export type Principal =
       jwtId: string;
       acl: Acl;
       customClaims: Record<string, unknown> | null;
+    }
+  | {
+      /** A person signed in to the review console (src/modules/reviewers). */
+      kind: 'reviewer';
+      organizationId: string;
+      reviewerId: string;
+      sessionId: string;
+      name: string;
+      role: ReviewerRole;
+      acl: Acl;
     };
 
 export type PrincipalKind = Principal['kind'];

@@ -1,7 +1,10 @@
 /**
  * Authentication and authorization for every route that declares `config.allow`: who may call it (secret
- * key, publishable key, customer JWT), under which organization, and with which ACL permission (the
- * route's operationId). Routes without `allow` (health, docs) are public.
+ * key, publishable key, customer JWT, reviewer session), under which organization, and with which ACL
+ * permission (the route's operationId). Routes without `allow` (health, docs) are public.
+ *
+ * A reviewer session may call a route open to secret keys when its role's ACL names the operation
+ * (src/auth/reviewer-roles.ts): the console goes through the same routes as the API, never around them.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { isAllowed } from '../auth/acl.ts';
@@ -23,7 +26,12 @@ const KIND_LABELS: Record<PrincipalKind, string> = {
   secret: 'A secret API key',
   publishable: 'A publishable API key',
   customer: 'A customer token',
+  reviewer: 'A reviewer session',
 };
+
+function kindAllowed(allow: readonly PrincipalKind[], kind: PrincipalKind): boolean {
+  return allow.includes(kind) || (kind === 'reviewer' && allow.includes('secret'));
+}
 
 export function registerAccessControl(app: FastifyInstance, authenticator: Authenticator): void {
   app.decorateRequest('principal', null);
@@ -39,7 +47,7 @@ export function registerAccessControl(app: FastifyInstance, authenticator: Authe
     if (organizationId !== undefined && organizationId !== principal.organizationId) {
       throw new AppError('forbidden', `This credential has no access to organization ${organizationId}`);
     }
-    if (!allow.includes(principal.kind)) {
+    if (!kindAllowed(allow, principal.kind)) {
       throw new AppError('forbidden', `${KIND_LABELS[principal.kind]} cannot call ${operationId}`);
     }
     const acl = principal.kind === 'publishable' ? null : principal.acl;

@@ -59,7 +59,11 @@ export type IdPrefix =
   | 'hook_log'
   | 'crd'
   | 'job'
-  | 'evt';
+  | 'evt'
+  | 'usr'
+  | 'rvs'
+  | 'rva'
+  | 'tag';
 
 export function newId(prefix: IdPrefix): string {
   return `${prefix}_${ulid()}`;

@@ -6,7 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import type { KycDocumentRow } from '../../db/schema.ts';
+import type { KycDocumentRow, TagRow } from '../../db/schema.ts';
 import { AppError, notFound } from '../../errors.ts';
 import { principalOf } from '../../http/access.ts';
 import {
@@ -51,13 +51,15 @@ import {
 } from './review-kyc-document.ts';
 import { overwriteKycDocumentMatches } from './overwrite-kyc-document-matches.ts';
 import { updateKycDocumentFields } from './update-kyc-document.ts';
+import { actorOf } from '../reviewers/actor.ts';
+import { tagsOfDocuments } from '../tags/tags.repo.ts';
 
 const tags = ['KYC documents'];
 /** `_embedded.files` holds at most this many files (spec §3.2). */
 const MAX_EMBEDDED_FILES = 3;
 
 export const kycDocumentsRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, deps) => {
-  const present = async (row: KycDocumentRow, expand: Set<string>) => {
+  const present = async (row: KycDocumentRow, expand: Set<string>, tagMap?: Map<string, TagRow[]>) => {
     const embedded: Parameters<typeof presentKycDocument>[2] = {};
     if (expand.has('customer')) {
       const customer = await findCustomer(deps.db.kysely, row.organizationId, row.customerId);
@@ -70,21 +72,12 @@ export const kycDocumentsRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, d
         if (file) embedded.files.push(presentFile(deps.config, file));
       }
     }
-    return presentKycDocument(deps.config, row, embedded);
+    const tags = tagMap ?? (await tagsOfDocuments(deps.db.kysely, row.organizationId, [row.id]));
+    return presentKycDocument(deps.config, row, embedded, tags.get(row.id));
   };
 
-  const reviewer = async (request: FastifyRequest): Promise<Reviewer> => {
-    const principal = principalOf(request);
-    if (principal.kind !== 'secret')
-      throw new AppError('forbidden', 'Only a secret key can review documents');
-    const key = await deps.db.kysely
-      .selectFrom('apiKeys')
-      .select('description')
-      .where('organizationId', '=', principal.organizationId)
-      .where('id', '=', principal.apiKeyId)
-      .executeTakeFirst();
-    return { id: principal.apiKeyId, name: key?.description ?? null };
-  };
+  /** A secret key or a console reviewer (src/modules/reviewers), recorded on the document and in its log. */
+  const reviewer = (request: FastifyRequest): Promise<Reviewer> => actorOf(deps, request);
 
   const existing = async (organizationId: string, id: string) => {
     const row = await findKycDocument(deps.db.kysely, organizationId, id);
@@ -116,7 +109,12 @@ export const kycDocumentsRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, d
         limit,
         offset,
       });
-      const items = await Promise.all(rows.map((row) => present(row, expand)));
+      const tagMap = await tagsOfDocuments(
+        deps.db.kysely,
+        organizationId,
+        rows.map((row) => row.id),
+      );
+      const items = await Promise.all(rows.map((row) => present(row, expand, tagMap)));
       return sendPage(reply, { items, total, limit, offset });
     },
   );
@@ -193,7 +191,7 @@ export const kycDocumentsRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, d
           organizationId,
           id,
           { ...input, customerId },
-          { kind: 'api' },
+          { kind: 'api', actor: await reviewer(request) },
         );
         return present(row, expand);
       }
@@ -224,7 +222,7 @@ export const kycDocumentsRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, d
       async (request, reply) => {
         const { organizationId } = principalOf(request);
         const row = await run(organizationId, request.params.id, request);
-        return reply.code(201).send(presentKycDocument(deps.config, row));
+        return reply.code(201).send(await present(row, new Set()));
       },
     );
 
@@ -237,7 +235,9 @@ export const kycDocumentsRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, d
   action('start-review', 'PostKycDocumentStartReview', async (org, id, request) =>
     startKycDocumentReview(deps, org, id, await reviewer(request)),
   );
-  action('stop-review', 'PostKycDocumentStopReview', async (org, id) => stopKycDocumentReview(deps, org, id));
+  action('stop-review', 'PostKycDocumentStopReview', async (org, id, request) =>
+    stopKycDocumentReview(deps, org, id, await reviewer(request)),
+  );
 
   app.post(
     '/kyc-documents/:id/rejection',
@@ -260,7 +260,7 @@ export const kycDocumentsRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, d
         await reviewer(request),
         request.body,
       );
-      return reply.code(201).send(presentKycDocument(deps.config, row));
+      return reply.code(201).send(await present(row, new Set()));
     },
   );
 
@@ -280,7 +280,13 @@ export const kycDocumentsRoutes: FastifyPluginAsyncTypebox<Deps> = async (app, d
     },
     async (request, reply) => {
       const { organizationId } = principalOf(request);
-      await overwriteKycDocumentMatches(deps, organizationId, request.params.id, request.body);
+      await overwriteKycDocumentMatches(
+        deps,
+        organizationId,
+        request.params.id,
+        request.body,
+        await reviewer(request),
+      );
       return reply.code(204).send(null);
     },
   );

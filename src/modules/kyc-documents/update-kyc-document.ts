@@ -12,6 +12,7 @@ import { lockKycRequest, requestedDocuments } from '../kyc-requests/kyc-requests
 import { checkKycDocumentFiles } from './create-kyc-document.ts';
 import { afterDocumentChange } from './document-lifecycle.ts';
 import { findKycDocument, updateKycDocument } from './kyc-documents.repo.ts';
+import { recordReviewAction, type Actor } from '../reviewers/reviewers.repo.ts';
 
 export interface KycDocumentChanges {
   customerId?: string;
@@ -28,7 +29,9 @@ export async function updateKycDocumentFields(
   organizationId: string,
   id: string,
   input: KycDocumentChanges,
-  via: { kind: 'api' } | { kind: 'storefront'; customerId: string; boundRequestId?: string | undefined },
+  via:
+    | { kind: 'api'; actor?: Actor }
+    | { kind: 'storefront'; customerId: string; boundRequestId?: string | undefined },
 ): Promise<KycDocumentRow> {
   const row = await deps.db.transaction(async (trx) => {
     const found = await findKycDocument(trx, organizationId, id);
@@ -97,6 +100,16 @@ export async function updateKycDocumentFields(
       });
     }
     await afterDocumentChange(deps, trx, updated, 'kyc-document-modified');
+    if (via.kind === 'api' && via.actor && input.notes !== undefined && input.notes !== current.notes) {
+      await recordReviewAction(trx, {
+        organizationId,
+        kycDocumentId: id,
+        customerId: current.customerId,
+        action: 'notes',
+        actor: via.actor,
+        detail: { notes: input.notes },
+      });
+    }
     return updated;
   });
   deps.wakeWorker();
