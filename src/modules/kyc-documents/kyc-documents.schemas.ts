@@ -113,6 +113,14 @@ export const StorefrontKycDocument = Type.Object(
     requestId: Nullable(Type.String()),
     processedTime: Nullable(DateTime),
     documentMatches: Nullable(Type.Object({ version: Type.String(), data: AnyObject })),
+    awaitingAnalysis: Type.Boolean({
+      description:
+        'kycgate extension: true while the automated analysis has not finished (the gatherer waits for it); false once decided, or when a person will review the document',
+    }),
+    corrections: Type.Array(Type.Object({ code: Type.String(), message: Type.String() }), {
+      description:
+        'kycgate extension: what the customer can do about the analysis findings, most important first — a stable correction code (translated by the gatherer) and an English message',
+    }),
     createdTime: DateTime,
     updatedTime: DateTime,
     _links: Links,

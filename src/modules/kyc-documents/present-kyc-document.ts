@@ -1,6 +1,6 @@
 /** KYC document rows → the organization API shape and the reduced storefront shape (spec §5.2, §5.6). */
 import type { Config } from '../../config.ts';
-import type { KycDocumentRow } from '../../db/schema.ts';
+import type { KycDocumentRow, TagRow } from '../../db/schema.ts';
 import { resourceUrl } from '../deps.ts';
 import type {
   DocumentMatches,
@@ -15,6 +15,7 @@ export function presentKycDocument(
   config: Config,
   row: KycDocumentRow,
   embedded: { customer?: Record<string, unknown>; files?: Record<string, unknown>[] } = {},
+  tags: TagRow[] = [],
 ): KycDocument {
   const document: KycDocument = {
     id: row.id,
@@ -31,7 +32,19 @@ export function presentKycDocument(
     reviewStartTime: row.reviewStartTime,
     reviewTime: row.reviewTime,
     notes: row.notes,
-    tags: [],
+    tags: tags.map((tag) => ({
+      id: tag.id,
+      name: tag.name,
+      type: tag.type,
+      createdTime: tag.createdTime,
+      updatedTime: tag.updatedTime,
+      _links: [
+        {
+          rel: 'self',
+          href: resourceUrl(config, row.organizationId, `tags/${encodeURIComponent(tag.name)}`),
+        },
+      ],
+    })),
     reason: row.reason,
     matchLevel: row.matchLevel as KycDocument['matchLevel'],
     revision: row.revision,
@@ -105,6 +118,21 @@ function storefrontMatches(row: KycDocumentRow): StorefrontKycDocument['document
   return { version: matches.version, data };
 }
 
+/** The correction codes and messages the analysis stored in the evidence (nothing else of it leaves). */
+function storefrontCorrections(row: KycDocumentRow): StorefrontKycDocument['corrections'] {
+  if (row.status !== 'rejected' && row.status !== 'pending') return [];
+  const evidence = parse<{ corrections?: unknown }>(row.evidence);
+  if (!Array.isArray(evidence?.corrections)) return [];
+  return evidence.corrections
+    .filter(
+      (c): c is { code: string; message: string } =>
+        typeof (c as { code?: unknown }).code === 'string' &&
+        typeof (c as { message?: unknown }).message === 'string',
+    )
+    .slice(0, 5)
+    .map((c) => ({ code: c.code, message: c.message }));
+}
+
 export function presentStorefrontKycDocument(config: Config, row: KycDocumentRow): StorefrontKycDocument {
   return {
     id: row.id,
@@ -116,6 +144,8 @@ export function presentStorefrontKycDocument(config: Config, row: KycDocumentRow
     requestId: row.requestId,
     processedTime: row.processedTime,
     documentMatches: storefrontMatches(row),
+    awaitingAnalysis: row.status === 'in-progress' || (row.status === 'pending' && row.reviewRequired === 0),
+    corrections: storefrontCorrections(row),
     createdTime: row.createdTime,
     updatedTime: row.updatedTime,
     _links: [

@@ -20,6 +20,7 @@ export const GATHERER_PERMISSIONS = [
   'StorefrontPostKycLivenessSession',
   'StorefrontGetKycLivenessSession',
   'StorefrontPostKycLivenessSessionFinish',
+  'StorefrontPostKycLivenessSessionFrames',
 ];
 
 export async function issueGathererToken(deps: Pick<Deps, 'jwt'>, db: Executor, request: KycRequestRow) {
@@ -33,8 +34,16 @@ export async function issueGathererToken(deps: Pick<Deps, 'jwt'>, db: Executor, 
       redirectUrl: request.redirectUrl,
     },
     expiredTime: new Date(request.expirationTime),
-    tokenClaims: { kycRequestId: request.id },
+    tokenClaims: gathererTokenClaims(request.id, request.redirectUrl),
   });
+}
+
+/**
+ * Claims inside the gatherer token: the request, and the redirect URL as it was when the link was made —
+ * the page needs it to send the customer back with `info=token_expired` when it can no longer call the API.
+ */
+function gathererTokenClaims(requestId: string, redirectUrl: string | null): Record<string, unknown> {
+  return redirectUrl ? { kycRequestId: requestId, redirectUrl } : { kycRequestId: requestId };
 }
 
 /** The same token string again, from its row (signing is deterministic for fixed claims and times). */
@@ -46,9 +55,14 @@ export function signGathererToken(
   return deps.jwt.sign(
     { organizationId: jwtRow.organizationId, customerId: jwtRow.customerId, jwtId: jwtRow.id },
     new Date(jwtRow.expiredTime),
-    { kycRequestId: requestId },
+    gathererTokenClaims(requestId, redirectUrlOf(jwtRow)),
     new Date(jwtRow.createdTime),
   );
+}
+
+function redirectUrlOf(jwtRow: CustomerJwtRow): string | null {
+  const claims = jwtRow.customClaims ? (JSON.parse(jwtRow.customClaims) as { redirectUrl?: unknown }) : {};
+  return typeof claims.redirectUrl === 'string' ? claims.redirectUrl : null;
 }
 
 export function gathererUrl(publicUrl: string, token: string): string {
