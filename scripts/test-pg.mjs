@@ -27,6 +27,16 @@ const noDatabase = [
   'test/face-*.test.ts',
   'test/fixtures-identity.test.ts',
   'test/identity-bad-input.test.ts',
+  'test/image-quality.test.ts',
+  'test/viz-*.test.ts',
+  'test/pdf417.test.ts',
+  'test/address-analyzer.test.ts',
+  'test/webhooks-digest.test.ts',
+  // Runs the CLI on its own SQLite file whatever the environment says.
+  'test/reviewers-cli.test.ts',
+  // The gatherer's browser run with the real models: its database path is the same as gatherer.test.ts's,
+  // which does run here; the models and the page cost ≈ 2 min, and only once.
+  'test/e2e/gatherer-analysis.test.ts',
 ];
 const excludes = noDatabase.flatMap((pattern) => ['--exclude', pattern]);
 const result = spawnSync('npx', ['vitest', 'run', ...excludes, ...process.argv.slice(2)], {

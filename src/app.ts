@@ -12,12 +12,15 @@ import multipart from '@fastify/multipart';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { PrincipalKind } from './auth/principal.ts';
+import { REVIEWER_OPERATIONS } from './auth/reviewer-roles.ts';
 import { registerAccessControl } from './http/access.ts';
 import { registerErrorHandling } from './http/error-handler.ts';
 import { registerRateLimit } from './http/rate-limit.ts';
 import { validatorCompiler } from './http/validation.ts';
 import type { Deps } from './modules/deps.ts';
+import { registerGathererPage } from './modules/gatherer/gatherer-page.ts';
 import { coreRoutes, storefrontRoutes } from './modules/index.ts';
+import { registerConsolePage } from './modules/reviewers/console-page.ts';
 
 export const CORE_PREFIXES = ['/organizations/:organizationId', ''] as const;
 export const STOREFRONT_PREFIXES = [
@@ -39,7 +42,18 @@ const SECURITY: Record<PrincipalKind, Record<string, string[]>> = {
   secret: { SecretApiKey: [] },
   publishable: { PublishableApiKey: [] },
   customer: { CustomerJWT: [] },
+  reviewer: { ReviewerSession: [] },
 };
+
+/** The OpenAPI security of a route: its principal kinds, plus reviewer sessions where a role permits it. */
+function securityOf(allow: readonly PrincipalKind[], operationId: string | undefined) {
+  const reviewer =
+    !allow.includes('reviewer') &&
+    allow.includes('secret') &&
+    operationId !== undefined &&
+    REVIEWER_OPERATIONS.has(operationId);
+  return [...allow, ...(reviewer ? (['reviewer'] as const) : [])].map((kind) => SECURITY[kind]);
+}
 
 /** Paths that carry secrets (login tokens, gatherer JWTs) are masked before they reach a log line. */
 export function redactUrl(url: string): string {
@@ -112,6 +126,12 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
           SecretApiKey: { type: 'apiKey', in: 'header', name: 'REB-APIKEY' },
           PublishableApiKey: { type: 'apiKey', in: 'header', name: 'Authorization' },
           CustomerJWT: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          ReviewerSession: {
+            type: 'http',
+            scheme: 'bearer',
+            description:
+              'kycgate extension: a review-console session token (`kgr_…`, POST /reviewer-sessions)',
+          },
         },
       },
     },
@@ -119,7 +139,7 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
   app.addHook('onRoute', (route) => {
     const allow = route.config?.allow;
     if (allow && route.schema)
-      route.schema = { ...route.schema, security: allow.map((kind) => SECURITY[kind]) };
+      route.schema = { ...route.schema, security: securityOf(allow, route.schema.operationId) };
   });
 
   const mount = (prefixes: readonly string[], plugins: typeof coreRoutes) => {
@@ -169,6 +189,8 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
   });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', staticCSP: true });
+  registerGathererPage(app, deps);
+  registerConsolePage(app);
 
   await app.ready();
   return app;

@@ -5,6 +5,7 @@ import { migrateToLatest, openDatabase, type Db } from './db/database.ts';
 import { createApiKey } from './modules/api-keys/create-api-key.ts';
 import { createOrganization, findOrganization } from './modules/organizations/create-organization.ts';
 import { analyzeFiles } from './analyze-command.ts';
+import { createReviewerCommand, REVIEWERS_USAGE } from './modules/reviewers/reviewers-command.ts';
 import { serve } from './server.ts';
 import { runWorker } from './worker.ts';
 
@@ -16,9 +17,12 @@ Commands:
   migrate                                 bring the database schema up to date
   analyze FILE… [--customer c.json] [--json] [--match-level N]
                                           run the identity analysis on local files (nothing stored)
-  orgs create [--name NAME] [--id ID]     create an organization; prints its id and keys
+  orgs create [--name NAME] [--id ID] [--sandbox]
+                                          create an organization (--sandbox: webhooks may
+                                          target private networks); prints its id and keys
   keys create --org ID [--type secret|publishable] [--description TEXT]
                                           create an API key; prints it once
+  ${REVIEWERS_USAGE}
 
 Configuration comes from the environment: PORT, HOST, DATA_DIR, DATABASE_URL, STORAGE_URL, PUBLIC_URL,
 KYCGATE_SECRET_KEY, KYCGATE_ORGANIZATION_ID, KYCGATE_JWT_SECRET, WORKERS, LOG_LEVEL (see README).`;
@@ -54,10 +58,14 @@ async function main(argv: string[]): Promise<number> {
       if (sub !== 'create') break;
       const { values } = parseArgs({
         args: rest,
-        options: { name: { type: 'string' }, id: { type: 'string' } },
+        options: { name: { type: 'string' }, id: { type: 'string' }, sandbox: { type: 'boolean' } },
       });
       const created = await withDb((db) =>
-        createOrganization(db, { id: values.id, name: values.name ?? 'Organization' }),
+        createOrganization(db, {
+          id: values.id,
+          name: values.name ?? 'Organization',
+          isSandbox: values.sandbox === true,
+        }),
       );
       console.log(
         JSON.stringify(
@@ -91,6 +99,12 @@ async function main(argv: string[]): Promise<number> {
         });
       });
       console.log(JSON.stringify({ id: row.id, type: row.type, key }, null, 2));
+      return 0;
+    }
+    case 'reviewers': {
+      if (sub !== 'create') break;
+      const reviewer = await withDb((db) => createReviewerCommand(db, rest, process.stdin));
+      console.log(JSON.stringify(reviewer, null, 2));
       return 0;
     }
     case undefined:

@@ -27,6 +27,11 @@ export interface Config {
   readonly jwtSecretFile: string;
   /** In-process worker concurrency (embedded mode). */
   readonly workers: number;
+  /**
+   * Lease of a claimed job, in ms (`WORKER_LEASE_SECONDS`, default 60): a job whose worker died is run again
+   * by another worker after at most this long. Renewed every third of it while the job runs.
+   */
+  readonly workerLeaseMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Largest accepted JSON body, in bytes (default 1 MiB, plus room for a base64 upload). */
   readonly bodyLimitBytes: number;
@@ -48,6 +53,11 @@ export interface Config {
   readonly webhooksAllowPrivateNetworks: boolean;
   /** How long a failing delivery is retried, in ms (`WEBHOOKS_RETRY_HORIZON_HOURS`, default 72 h). */
   readonly webhookRetryHorizonMs: number;
+  /**
+   * A webhook whose deliveries have failed without a single 2xx for this long, in ms, is deactivated
+   * (`WEBHOOKS_DEACTIVATE_AFTER_DAYS`, default 5 days; 0 never deactivates).
+   */
+  readonly webhookDeactivateAfterMs: number;
 }
 
 export class ConfigError extends Error {
@@ -146,6 +156,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwtSecret,
     jwtSecretFile,
     workers: int('WORKERS', 1, 0, 64),
+    workerLeaseMs: int('WORKER_LEASE_SECONDS', 60, 2, 3600) * 1000,
     logLevel,
     // A base64 upload is 4/3 of the file, plus JSON around it.
     bodyLimitBytes: Math.max(1_048_576, Math.ceil((maxUploadBytes * 4) / 3) + 65_536),
@@ -157,6 +168,7 @@ export function loadConfig(env: Env = process.env): Config {
     rateLimitWindowMs: int('RATE_LIMIT_WINDOW_MS', 600_000, 1000, 86_400_000),
     webhooksAllowPrivateNetworks: ['on', 'true', '1'].includes(privateNetworks),
     webhookRetryHorizonMs: int('WEBHOOKS_RETRY_HORIZON_HOURS', 72, 1, 720) * 3_600_000,
+    webhookDeactivateAfterMs: int('WEBHOOKS_DEACTIVATE_AFTER_DAYS', 5, 0, 365) * 86_400_000,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

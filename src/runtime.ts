@@ -11,9 +11,13 @@ import type { Config } from './config.ts';
 import { migrateToLatest, openDatabase, type OpenDatabaseOptions } from './db/database.ts';
 import type { Analyzer } from './analysis/analyzer.ts';
 import { testBureau } from './analysis/credit-bureau.ts';
+import type { FaceEngine } from './analysis/face/face-engine.ts';
 import { createHumanFaceEngine } from './analysis/face/human-engine.ts';
 import { IdentityAnalyzer } from './analysis/identity/identity-analyzer.ts';
-import { createMrzEngines } from './analysis/ocr/create-ocr-engine.ts';
+import { createMrzEngines, createOcrEngine } from './analysis/ocr/create-ocr-engine.ts';
+import { AddressAnalyzer } from './analysis/address/address-analyzer.ts';
+import { FundsAnalyzer } from './analysis/funds/funds-analyzer.ts';
+import { PurchaseAnalyzer } from './analysis/purchase/purchase-analyzer.ts';
 import type { Deps } from './modules/deps.ts';
 import { createJobs, type Jobs } from './modules/jobs.ts';
 import { FsBlobStore } from './storage/fs-blob-store.ts';
@@ -36,24 +40,32 @@ export function resolveJwtSecret(config: Config): string {
 export interface CreateDepsOptions extends OpenDatabaseOptions {
   /** Document analyzers; default: the identity analyzer when `config.analysis` is on. */
   analyzers?: Analyzer[];
+  /** The face engine of liveness sessions; default: Human when `config.analysis` is on (shared with the analyzer). */
+  faceEngine?: FaceEngine | null;
 }
 
 /**
  * The identity analyzer with its engines: Tesseract (legacy engine) for the MRZ, PaddleOCR as the
- * fallback when check digits fail (unless KYCGATE_MRZ_FALLBACK=none), Human for faces. Models load on
+ * fallback when check digits fail (unless KYCGATE_MRZ_FALLBACK=none), Human for faces; the address, funds
+ * and purchase analyzers, which read scans and photos with the same PaddleOCR instance. Models load on
  * first use, so a process that never analyses (an API-only `serve` with WORKERS=0) never loads them.
  */
-export function defaultAnalyzers(config: Config): Analyzer[] {
+export function defaultAnalyzers(
+  config: Config,
+  face: FaceEngine | null = config.analysis ? createHumanFaceEngine() : null,
+): Analyzer[] {
   if (!config.analysis) return [];
+  // One PaddleOCR for the process: the MRZ fallback and the reading of bills and statements share it
+  // (its models take ~0.5 GB; a second copy would break the 1 GB worker budget).
+  const paddle = createOcrEngine('paddle');
+  const mrz = createMrzEngines({ fast: 'tesseract' });
+  if (config.mrzFallback === 'paddle') mrz.fallback = paddle;
+  const text = { ocr: paddle, maxPixels: config.maxImagePixels };
   return [
-    new IdentityAnalyzer({
-      mrz: createMrzEngines({
-        fast: 'tesseract',
-        fallback: config.mrzFallback === 'paddle' ? 'paddle' : null,
-      }),
-      face: createHumanFaceEngine(),
-      maxPixels: config.maxImagePixels,
-    }),
+    new IdentityAnalyzer({ mrz, face, maxPixels: config.maxImagePixels }),
+    new AddressAnalyzer(text),
+    new FundsAnalyzer(text),
+    new PurchaseAnalyzer(text),
   ];
 }
 
@@ -67,13 +79,18 @@ export async function createDeps(config: Config, options: CreateDepsOptions = {}
     throw error;
   }
   const jwt = new JwtSigner(resolveJwtSecret(config));
+  const faceEngine =
+    options.faceEngine !== undefined ? options.faceEngine : config.analysis ? createHumanFaceEngine() : null;
   const deps: Deps = {
     config,
     db,
     blobs: new FsBlobStore(config.storage.dir),
     jwt,
     authenticator: createAuthenticator(db, jwt),
-    analyzers: new Map((options.analyzers ?? defaultAnalyzers(config)).map((a) => [a.documentType, a])),
+    analyzers: new Map(
+      (options.analyzers ?? defaultAnalyzers(config, faceEngine)).map((a) => [a.documentType, a]),
+    ),
+    faceEngine,
     creditBureau: testBureau,
     jobs: undefined as unknown as Jobs,
     wakeWorker: () => {},

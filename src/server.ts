@@ -1,6 +1,7 @@
 /** Entry: loadConfig → createDeps → buildApp → listen; prints how to use it; closes gracefully on signals. */
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
+import { demoGathererLink } from './modules/gatherer/demo-gatherer-link.ts';
 import { ensureDefaultOrganization } from './modules/organizations/ensure-default-organization.ts';
 import { createDeps } from './runtime.ts';
 import { startJobWorker } from './worker.ts';
@@ -33,6 +34,7 @@ export async function serve(config: Config): Promise<void> {
   await app.listen({ port: config.port, host: config.host });
 
   const key = org.secretKey ?? '<your secret key>';
+  const demo = await demoGathererLink(deps, org.organizationId);
   const lines = [
     '',
     `kycgate is serving on ${config.publicUrl}`,
@@ -40,8 +42,12 @@ export async function serve(config: Config): Promise<void> {
     `  secret API key  : ${org.secretKey ?? '(set KYCGATE_SECRET_KEY, or create one: kycgate keys create)'}`,
     ...(org.publishableKey ? [`  publishable key : ${org.publishableKey}`] : []),
     `  API docs        : ${config.publicUrl}/docs`,
+    `  review console  : ${config.publicUrl}/console/?organization=${org.organizationId} (kycgate reviewers create)`,
     `  data            : ${config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'}`,
     `  job worker      : ${worker ? `in-process (${config.workers})` : 'none here (WORKERS=0): run kycgate worker'}`,
+    '',
+    `Open the document gatherer as a demo customer (request ${demo.requestId}):`,
+    `  ${demo.shortUrl ?? demo.url}`,
     '',
     'Try it:',
     `  curl -s -X POST ${config.publicUrl}/organizations/${org.organizationId}/customers \\`,

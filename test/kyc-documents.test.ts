@@ -667,11 +667,17 @@ describe('storefront', () => {
         'requestId',
         'processedTime',
         'documentMatches',
+        // kycgate extensions the gatherer reads.
+        'awaitingAnalysis',
+        'corrections',
         'createdTime',
         'updatedTime',
         '_links',
       ].sort(),
     );
+    // No analyzer here: a person reviews it, so the gatherer does not wait; nothing for the customer to fix.
+    expect(body.awaitingAnalysis).toBe(false);
+    expect(body.corrections).toEqual([]);
     // Version and data only; firstName with no match is an empty string; fields outside the storefront
     // variant (isPublishedOnline, isTampered) are dropped.
     expect(body.documentMatches).toEqual({ version: '2.0', data: { firstName: '', lastName: 'Lovelace' } });

@@ -66,6 +66,23 @@ describe('kycgate serve', () => {
     expect(res.status).toBe(201);
     expect(await res.json()).toMatchObject({ firstName: 'Ada', lastName: 'Lovelace' });
 
+    // The demo gatherer link: a short link that redirects to the gatherer with a working customer token.
+    const demo = /Open the document gatherer as a demo customer \(request (kyc_req_\S+)\):\n\s+(\S+)/.exec(
+      output,
+    );
+    expect(demo?.[2]).toMatch(new RegExp(`^http://localhost:${port}/g/[0-9A-Z]{26}[\\w-]{10}$`));
+    const redirect = await fetch(demo![2]!.replace('localhost', '127.0.0.1'), { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    const location = redirect.headers.get('location')!;
+    expect(location).toMatch(/^\/gatherer\/\?token=/);
+    const token = decodeURIComponent(location.split('token=')[1]!);
+    const visit = await fetch(`http://127.0.0.1:${port}/storefront/kyc-requests/${demo![1]}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(visit.status).toBe(200);
+    const visitBody = (await visit.json()) as { documents: { type: string }[] };
+    expect(visitBody.documents.map((d) => d.type)).toEqual(['identity-proof', 'address-proof']);
+
     const done = exited(proc);
     proc.kill('SIGTERM');
     expect(await done).toBe(0);
@@ -74,8 +91,11 @@ describe('kycgate serve', () => {
     const again = await start();
     expect(again.output).toContain(`organization id : ${org}`);
     expect(again.output).toContain(`secret API key  : ${key}`);
+    // …and the same open demo request.
+    expect(again.output).toContain(`demo customer (request ${demo![1]})`);
     const stopped = exited(again.process);
     again.process.kill('SIGTERM');
     expect(await stopped).toBe(0);
-  });
+    // Two cold starts (each loads the models' code): seconds apiece on a busy 2-core machine.
+  }, 90_000);
 });

@@ -279,6 +279,7 @@ describe('OpenAPI and docs', () => {
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual([
       'CustomerJWT',
       'PublishableApiKey',
+      'ReviewerSession',
       'SecretApiKey',
     ]);
 

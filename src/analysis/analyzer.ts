@@ -64,6 +64,11 @@ export interface Analysis {
   /** The most specific rejection reason the analyzer knows, used when the score rejects the document. */
   rejectionReason?: RejectionReasonType;
   /**
+   * Set when the capture must be retaken before the document can be judged (too dark, too small, blurry,
+   * cut off): `decide` rejects with this reason a document the score would accept or send to review.
+   */
+  retakeReason?: RejectionReasonType;
+  /**
    * What identifies this document across customers, for duplicate detection by the caller (which knows the
    * organization's other documents): the number as read, its issuing state, and the perceptual hash of the
    * portrait crop (src/analysis/fraud/perceptual-hash.ts).

@@ -68,10 +68,79 @@ export const CORRECTIONS = {
       "We couldn't check your selfie. Face the camera with your eyes open, in good light, and take it again.",
     rejectionReason: null,
   },
+  'selfie-no-face': {
+    message:
+      "We couldn't find a face in your selfie. Hold the phone at arm's length, face the camera and take it again.",
+    rejectionReason: null,
+  },
+  'selfie-several-faces': {
+    message:
+      'We can see more than one face in your selfie. Make sure only you are in the picture and take it again.',
+    rejectionReason: null,
+  },
+  'selfie-eyes-closed': {
+    message:
+      'Your eyes look closed in the selfie. Keep your eyes open and look at the camera, then take it again.',
+    rejectionReason: null,
+  },
+  'selfie-face-too-small': {
+    message:
+      'Your face is too small in the selfie. Move the camera closer so your face fills the oval, then take it again.',
+    rejectionReason: null,
+  },
+  'selfie-turned-away': {
+    message: 'Your face is turned away in the selfie. Look straight at the camera and take it again.',
+    rejectionReason: null,
+  },
+  'selfie-too-dark': {
+    message:
+      'Your selfie is too dark. Move somewhere brighter, with the light in front of you, and take it again.',
+    rejectionReason: null,
+  },
   'selfie-mismatch': {
     message:
       "Your selfie doesn't match the photo on your document. Use your own document and take the selfie yourself.",
     rejectionReason: 'third-party-or-mismatch',
+  },
+  // The liveness check (storefront liveness sessions): what went wrong, and how to try again.
+  'liveness-no-frames': {
+    message:
+      "We didn't receive the video of your face. Start the face check again and follow the instructions.",
+    rejectionReason: null,
+  },
+  'liveness-steps-not-followed': {
+    message:
+      "We couldn't see you do the moves we asked for, in that order. Start again and follow each instruction as it appears.",
+    rejectionReason: null,
+  },
+  'liveness-face-changed': {
+    message:
+      'The face in the video changed during the check. Start again, on your own, and keep your face in the frame.',
+    rejectionReason: null,
+  },
+  'liveness-face-mismatch': {
+    message:
+      "The face in the video doesn't match your selfie or the photo on your document. Do the check yourself, with your own document.",
+    rejectionReason: 'third-party-or-mismatch',
+  },
+  'liveness-spoof-suspected': {
+    message:
+      'This looks like a photo or a screen rather than a live person. Do the check yourself, in front of the camera, without holding up a picture.',
+    rejectionReason: null,
+  },
+  'liveness-too-slow': {
+    message: 'The check took too long. Start again and do each move as soon as you see the instruction.',
+    rejectionReason: null,
+  },
+  'liveness-no-face': {
+    message:
+      "We couldn't see your face for most of the check. Face the camera in good light and start again.",
+    rejectionReason: null,
+  },
+  'liveness-several-faces': {
+    message:
+      'We could see more than one face during the check. Make sure only you are in front of the camera and start again.',
+    rejectionReason: null,
   },
   // Validity.
   'document-expired': {
@@ -122,6 +191,32 @@ export const CORRECTIONS = {
   'document-too-old': {
     message: 'This document is too old to prove your address. Use one dated within the last few months.',
     rejectionReason: 'document-expired',
+  },
+  // Proof of address.
+  'not-an-address-document': {
+    message:
+      "We couldn't find your name and address on this document. Upload a recent utility bill, bank statement or official letter that shows both.",
+    rejectionReason: 'document-invalid',
+  },
+  'address-document-unreadable': {
+    message:
+      "We couldn't read this document. Upload the original PDF, or a sharp photo of the whole first page in good light.",
+    rejectionReason: 'document-unreadable',
+  },
+  'address-date-missing': {
+    message:
+      "We couldn't find the date on this document. Upload the whole first page, where the date is printed.",
+    rejectionReason: 'issue-date-missing',
+  },
+  'old-address-on-id': {
+    message:
+      'This document shows an address that is not the one on your account. Upload a recent bill or statement that shows your current address.',
+    rejectionReason: 'old-address-on-id',
+  },
+  'pdf-edited': {
+    message:
+      'This file was changed after it was issued. Download the original from the issuer and upload it without changes.',
+    rejectionReason: 'tampered-document',
   },
   // Fraud signals: nothing to retake; say plainly what is needed.
   photocopy: {

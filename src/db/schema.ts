@@ -7,7 +7,7 @@
  * - booleans are integers 0/1 (SQLite has no boolean type);
  * - JSON is text, parsed by the repositories (no query filters inside JSON).
  */
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Insertable, Selectable, Updateable } from 'kysely';
 
 type Json = string;
 type Bool = number;
@@ -15,6 +15,8 @@ type Bool = number;
 export interface OrganizationsTable {
   id: string;
   name: string;
+  /** 1: a sandbox organization (its webhooks may target private networks); default 0. */
+  isSandbox: ColumnType<Bool, Bool | undefined, Bool>;
   createdTime: string;
   updatedTime: string;
 }
@@ -237,6 +239,15 @@ export interface WebhooksTable {
   body: string | null;
   /** HMAC key of `Kycgate-Signature`; shown once. */
   signingSecret: string;
+  /** Rebilly filter expression checked against each event; null sends every event of `eventsFilter`. */
+  filter: string | null;
+  /** The secret before the last rotation: it signs too until `previousSecretExpiresTime`. */
+  previousSigningSecret: string | null;
+  previousSecretExpiresTime: string | null;
+  /** First failed attempt with no 2xx since; null while deliveries succeed. */
+  failingSince: string | null;
+  /** When kycgate deactivated the webhook because deliveries kept failing. */
+  deactivatedTime: string | null;
   createdTime: string;
   updatedTime: string;
 }
@@ -282,6 +293,107 @@ export interface KycDocumentFingerprintsTable {
   createdTime: string;
 }
 
+/** A person of an organization who works the review console. */
+export interface ReviewersTable {
+  organizationId: string;
+  /** `usr_…` */
+  id: string;
+  email: string;
+  /** Lower-cased email, unique within the organization. */
+  emailKey: string;
+  name: string;
+  role: 'reviewer' | 'admin';
+  status: 'active' | 'inactive';
+  /** `scrypt$N$r$p$salt$digest` (src/modules/reviewers/password.ts). */
+  passwordHash: string;
+  /** Consecutive failed sign-ins; reset by a successful one. */
+  failedSignIns: number;
+  lockedUntil: string | null;
+  lastSignInTime: string | null;
+  createdTime: string;
+  updatedTime: string;
+}
+
+/** A console sign-in: the token is shown once and stored as its SHA-256 digest. */
+export interface ReviewerSessionsTable {
+  organizationId: string;
+  /** `rvs_…` */
+  id: string;
+  reviewerId: string;
+  tokenHash: string;
+  expiredTime: string;
+  revokedTime: string | null;
+  createdTime: string;
+}
+
+/** Who did what to a document, by hand (reviewer session or secret key). */
+export interface ReviewActionsTable {
+  organizationId: string;
+  /** `rva_…` */
+  id: string;
+  kycDocumentId: string;
+  customerId: string;
+  action: string;
+  actorType: 'reviewer' | 'api-key';
+  actorId: string;
+  actorName: string | null;
+  detail: Json | null;
+  createdTime: string;
+}
+
+export interface TagsTable {
+  organizationId: string;
+  /** `tag_…` */
+  id: string;
+  name: string;
+  nameKey: string;
+  type: 'kyc-document';
+  createdTime: string;
+  updatedTime: string;
+}
+
+export interface KycDocumentTagsTable {
+  organizationId: string;
+  kycDocumentId: string;
+  tagId: string;
+  createdTime: string;
+}
+
+export interface KycLivenessSessionsTable {
+  organizationId: string;
+  /** `kyc_liv_…` */
+  id: string;
+  customerId: string;
+  kycRequestId: string;
+  status: 'pending' | 'succeeded' | 'failed' | 'abandoned';
+  /** The challenge nonce: binds a frames upload to this session (not a credential: GET shows it). */
+  nonce: string;
+  /** The challenge's moves, in order (`LivenessStep[]`). */
+  steps: Json;
+  stepMs: number;
+  maxDurationMs: number;
+  expiresTime: string;
+  /** `[{key, sha256, ms}]`: the uploaded frames in capture order; bytes in the blob store. */
+  frames: Json;
+  /** Correction code of a failed check. */
+  failureCode: string | null;
+  /** The File kept as `referenceImage` on success. */
+  referenceFileId: string | null;
+  /** What the check measured (never serialized to clients as is). */
+  evidence: Json | null;
+  revision: number;
+  createdTime: string;
+  updatedTime: string;
+}
+
+/** One row per frame hash ever uploaded to a liveness session: a frame is never accepted twice. */
+export interface KycLivenessFramesTable {
+  sha256: string;
+  organizationId: string;
+  sessionId: string;
+  createdTime: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   websites: WebsitesTable;
@@ -294,12 +406,19 @@ export interface Database {
   kycSettings: KycSettingsTable;
   kycRequests: KycRequestsTable;
   kycDocuments: KycDocumentsTable;
+  kycLivenessSessions: KycLivenessSessionsTable;
+  kycLivenessFrames: KycLivenessFramesTable;
   events: EventsTable;
   jobs: JobsTable;
   webhookCredentials: WebhookCredentialsTable;
   webhooks: WebhooksTable;
   webhookTracking: WebhookTrackingTable;
   kycDocumentFingerprints: KycDocumentFingerprintsTable;
+  reviewers: ReviewersTable;
+  reviewerSessions: ReviewerSessionsTable;
+  reviewActions: ReviewActionsTable;
+  tags: TagsTable;
+  kycDocumentTags: KycDocumentTagsTable;
 }
 
 export type Organization = Selectable<OrganizationsTable>;
@@ -314,7 +433,11 @@ export type FileRow = Selectable<FilesTable>;
 export type AttachmentRow = Selectable<AttachmentsTable>;
 export type KycRequestRow = Selectable<KycRequestsTable>;
 export type KycDocumentRow = Selectable<KycDocumentsTable>;
+export type KycLivenessSessionRow = Selectable<KycLivenessSessionsTable>;
 export type EventRow = Selectable<EventsTable>;
 export type WebhookCredentialRow = Selectable<WebhookCredentialsTable>;
 export type WebhookRow = Selectable<WebhooksTable>;
 export type WebhookTrackingRow = Selectable<WebhookTrackingTable>;
+export type ReviewerRow = Selectable<ReviewersTable>;
+export type ReviewActionRow = Selectable<ReviewActionsTable>;
+export type TagRow = Selectable<TagsTable>;

@@ -2,6 +2,7 @@
 import type { Analyzer } from '../analysis/analyzer.ts';
 import type { CreditBureau } from '../analysis/credit-bureau.ts';
 import type { DocumentType } from '../analysis/vocabulary.ts';
+import type { FaceEngine } from '../analysis/face/face-engine.ts';
 import type { Authenticator } from '../auth/authenticate.ts';
 import type { JwtSigner } from '../auth/customer-jwt.ts';
 import type { Config } from '../config.ts';
@@ -18,6 +19,11 @@ export interface Deps {
   /** The analyzer of each document type that has one; the others go to manual review. */
   analyzers: ReadonlyMap<DocumentType, Analyzer>;
   creditBureau: CreditBureau;
+  /**
+   * The face engine for liveness sessions (the identity analyzer shares it); null when analysis is off,
+   * and liveness sessions then answer 503.
+   */
+  faceEngine: FaceEngine | null;
   jobs: Jobs;
   /** Tells an in-process worker that a job was just committed (no-op without one). */
   wakeWorker(): void;

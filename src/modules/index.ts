@@ -10,8 +10,12 @@ import { filesRoutes } from './files/files.routes.ts';
 import { kycDocumentEvidenceRoutes } from './kyc-documents/evidence.routes.ts';
 import { kycDocumentsRoutes, storefrontKycDocumentsRoutes } from './kyc-documents/kyc-documents.routes.ts';
 import { kycRequestsRoutes, storefrontKycRequestsRoutes } from './kyc-requests/kyc-requests.routes.ts';
+import { storefrontKycLivenessSessionsRoutes } from './kyc-liveness-sessions/kyc-liveness-sessions.routes.ts';
 import { kycSettingsRoutes } from './kyc-settings/kyc-settings.routes.ts';
+import { reviewQueueRoutes } from './reviewers/review-queue.routes.ts';
+import { reviewersRoutes } from './reviewers/reviewers.routes.ts';
 import { storefrontAccountRoutes } from './storefront-account/storefront-account.routes.ts';
+import { tagsRoutes } from './tags/tags.routes.ts';
 import { webhooksRoutes } from './webhooks/webhooks.routes.ts';
 import { websitesCoreRoutes, websitesStorefrontRoutes } from './websites/websites.routes.ts';
 
@@ -28,6 +32,9 @@ export const coreRoutes: FastifyPluginAsyncTypebox<Deps>[] = [
   kycSettingsRoutes,
   eventsRoutes,
   webhooksRoutes,
+  reviewersRoutes,
+  reviewQueueRoutes,
+  tagsRoutes,
 ];
 
 export const storefrontRoutes: FastifyPluginAsyncTypebox<Deps>[] = [
@@ -36,4 +43,5 @@ export const storefrontRoutes: FastifyPluginAsyncTypebox<Deps>[] = [
   websitesStorefrontRoutes,
   storefrontKycRequestsRoutes,
   storefrontKycDocumentsRoutes,
+  storefrontKycLivenessSessionsRoutes,
 ];

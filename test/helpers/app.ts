@@ -14,6 +14,7 @@ import type { Deps } from '../../src/modules/deps.ts';
 import { createOrganization } from '../../src/modules/organizations/create-organization.ts';
 import { createDeps } from '../../src/runtime.ts';
 import type { Analyzer } from '../../src/analysis/analyzer.ts';
+import type { FaceEngine } from '../../src/analysis/face/face-engine.ts';
 import { createQueue, type DrainResult } from '../../src/queue/queue.ts';
 
 export interface TestOrg {
@@ -28,6 +29,8 @@ export interface TestApp {
   deps: Deps;
   config: Config;
   org: TestOrg;
+  /** PostgreSQL runs: this file's schema (for child processes that share the database). */
+  schema: string | undefined;
   /** Another organization, for isolation tests. */
   createOrg(name?: string): Promise<TestOrg>;
   /** Runs every due job (analysis, sweeps) to the end, synchronously: tests never sleep for the worker. */
@@ -42,6 +45,8 @@ export const testDatabaseUrl = process.env.KYCGATE_TEST_DATABASE_URL;
 export interface TestAppOptions {
   /** Document analyzers to register (tests of the analysis plumbing). */
   analyzers?: Analyzer[];
+  /** The face engine of liveness sessions (default none: liveness `finish` answers 503). */
+  faceEngine?: FaceEngine;
 }
 
 export async function createTestApp(
@@ -64,6 +69,7 @@ export async function createTestApp(
   const deps = await createDeps(config, {
     ...(schema ? { schema } : {}),
     ...(options.analyzers ? { analyzers: options.analyzers } : {}),
+    ...(options.faceEngine ? { faceEngine: options.faceEngine } : {}),
   });
   const queue = createQueue(deps.db, { jobs: Object.values(deps.jobs) });
   const app = await buildApp(deps, { logger: false });
@@ -84,6 +90,7 @@ export async function createTestApp(
     deps,
     config,
     org,
+    schema,
     createOrg,
     drainJobs: () => queue.drain(),
     async listen() {

@@ -58,7 +58,27 @@ describe('the correction catalogue', () => {
 
   it('keeps the retake hints free of a rejection reason', () => {
     const hints = CORRECTION_CODES.filter((c) => CORRECTIONS[c].rejectionReason === null);
-    expect(hints.sort()).toEqual(['back-side-needed', 'selfie-needed', 'selfie-retake']);
+    expect(hints.sort()).toEqual(
+      [
+        'back-side-needed',
+        'selfie-needed',
+        'selfie-retake',
+        // The selfie gates and the liveness check: the customer tries again (src/analysis/face, liveness).
+        'selfie-no-face',
+        'selfie-several-faces',
+        'selfie-eyes-closed',
+        'selfie-face-too-small',
+        'selfie-turned-away',
+        'selfie-too-dark',
+        'liveness-no-frames',
+        'liveness-steps-not-followed',
+        'liveness-face-changed',
+        'liveness-spoof-suspected',
+        'liveness-too-slow',
+        'liveness-no-face',
+        'liveness-several-faces',
+      ].sort(),
+    );
   });
 
   it('uses the blurry-photo message of the issue', () => {

@@ -17,7 +17,9 @@ import { findCustomer } from '../customers/customers.repo.ts';
 import { findFile } from '../files/files.repo.ts';
 import { findKycRequest, lockKycRequest, requestedDocuments } from '../kyc-requests/kyc-requests.repo.ts';
 import { loadKycSettings } from '../kyc-settings/kyc-settings.repo.ts';
+import type { KycSettings } from '../kyc-settings/kyc-settings.schemas.ts';
 import { analyzerCustomer } from './analyzer-customer.ts';
+import { livenessCompletedFor } from '../kyc-liveness-sessions/liveness-for-document.ts';
 import { afterDocumentChange, eventForStatus, recordDocumentEvent } from './document-lifecycle.ts';
 import { applyDuplicates, findDuplicates, saveFingerprint } from './document-duplicates.ts';
 import { findKycDocument, updateKycDocument } from './kyc-documents.repo.ts';
@@ -45,6 +47,20 @@ async function sendToReview(deps: Deps, trx: Executor, row: KycDocumentRow, why:
     }),
   });
   await afterDocumentChange(deps, trx, updated, 'kyc-document-modified');
+}
+
+/** The part of the KYC settings that scores a document type. */
+export function settingsFor(settings: KycSettings, type: DocumentType) {
+  switch (type) {
+    case 'address-proof':
+      return settings.addressProof;
+    case 'funds-proof':
+      return settings.fundsProof;
+    case 'purchase-proof':
+      return settings.purchaseProof;
+    default:
+      return settings.identityProof;
+  }
 }
 
 export function defineAnalyzeKycDocumentJob(deps: Deps) {
@@ -89,8 +105,7 @@ export function defineAnalyzeKycDocumentJob(deps: Deps) {
         if (!file || !bytes) continue;
         files.push({ id: file.id, mime: file.mime, tags: JSON.parse(file.tags) as string[], bytes });
       }
-      const typeSettings =
-        started.documentType === 'address-proof' ? settings.addressProof : settings.identityProof;
+      const typeSettings = settingsFor(settings, started.documentType as DocumentType);
       const analysis = await analyzer.analyze({
         documentType: started.documentType as DocumentType,
         documentSubtype: started.documentSubtype as DocumentSubtype | null,
@@ -106,6 +121,12 @@ export function defineAnalyzeKycDocumentJob(deps: Deps) {
         signal: ctx.signal,
       });
       if (ctx.signal.aborted) return;
+      // A liveness session of the request that succeeded (before or during this analysis) counts when
+      // its reference image is the person of this document's selfie.
+      if (started.documentType === 'identity-proof' && 'hasCompletedFaceLiveness' in analysis.data) {
+        const portrait = analysis.artifacts?.find((a) => a.name === 'portrait.jpg')?.bytes ?? null;
+        analysis.data.hasCompletedFaceLiveness = await livenessCompletedFor(deps, started, files, portrait);
+      }
 
       const duplicates = analysis.fingerprint
         ? await findDuplicates(db, organizationId, started.customerId, documentId, analysis.fingerprint)
@@ -115,8 +136,14 @@ export function defineAnalyzeKycDocumentJob(deps: Deps) {
         typeSettings.weights,
         typeSettings.thresholds,
         analysis.rejectionReason,
+        analysis.retakeReason,
       );
-      const decision = duplicates ? applyDuplicates(scored, duplicates) : scored;
+      const decided = duplicates ? applyDuplicates(scored, duplicates) : scored;
+      // Proofs of funds and purchase go to a person unless the organization lets the score decide them.
+      const decision =
+        'automaticDecision' in typeSettings && !typeSettings.automaticDecision
+          ? { ...decided, status: 'pending' as const, rejectionReason: null }
+          : decided;
       const corrections = [...(analysis.corrections ?? [])];
       if (
         duplicates?.reason === 'same-document-number' &&
