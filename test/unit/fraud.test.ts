@@ -56,7 +56,7 @@ beforeAll(async () => {
     .tint('#e8c89a')
     .jpeg({ quality: 60 })
     .toBuffer();
-  images.washedOut = await sharp(colour).modulate({ saturation: 0.1 }).jpeg({ quality: 80 }).toBuffer();
+  images.washedOut = await sharp(colour).modulate({ saturation: 0.04 }).jpeg({ quality: 80 }).toBuffer();
   images.smallJpeg = await sharp(colour).resize(300).jpeg({ quality: 40 }).toBuffer();
   images.largePng = await sharp(colour).resize(1600).png().toBuffer();
   images.webp = await sharp(colour).resize(640).webp({ quality: 50 }).toBuffer();
@@ -91,8 +91,8 @@ describe('photocopy (colourfulness)', () => {
   it('decides from plain numbers', () => {
     expect(isPhotocopySignal({ channels: 1, spread: 50 })).toEqual({ detected: true, reason: 'grayscale' });
     expect(isPhotocopySignal({ channels: 2, spread: 0 })).toEqual({ detected: true, reason: 'grayscale' });
-    expect(isPhotocopySignal({ channels: 3, spread: 7.9 }).detected).toBe(true);
-    expect(isPhotocopySignal({ channels: 3, spread: 8 }).detected).toBe(false);
+    expect(isPhotocopySignal({ channels: 3, spread: PHOTOCOPY_MAX_SPREAD - 0.1 }).detected).toBe(true);
+    expect(isPhotocopySignal({ channels: 3, spread: PHOTOCOPY_MAX_SPREAD }).detected).toBe(false);
     expect(isPhotocopySignal({ channels: 4, spread: 30 }).detected).toBe(false);
     expect(isPhotocopySignal({ channels: 3, spread: 12 }, 15).detected).toBe(true);
   });
