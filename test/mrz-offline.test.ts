@@ -5,37 +5,18 @@
  * default `cacheMethod: 'write'` would drop a 23 MB traineddata there). Skipped, with the reason
  * logged, only where unprivileged network namespaces are not permitted.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { offlineSandbox } from './helpers/offline.ts';
 import { renderDocumentPage, SPECIMEN_TD3 } from './helpers/mrz-images.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function unshareArgs(): string[] | null {
-  for (const args of [['-n'], ['-rn']]) {
-    try {
-      execFileSync('unshare', [...args, 'true'], { stdio: 'ignore' });
-      return args;
-    } catch {
-      // try the next form
-    }
-  }
-  return null;
-}
-
-const ns = unshareArgs();
-if (!ns) console.error('[mrz-offline] skipped: `unshare -n` / `unshare -rn` is not permitted here');
-const work = mkdtempSync(path.join(tmpdir(), 'kycgate-mrz-offline-'));
-const cwd = mkdtempSync(path.join(tmpdir(), 'kycgate-mrz-cwd-'));
-
-afterAll(() => {
-  rmSync(work, { recursive: true, force: true });
-  rmSync(cwd, { recursive: true, force: true });
-});
+const { ns, work, cwd, cleanup } = offlineSandbox('mrz-offline');
+afterAll(cleanup);
 
 describe.skipIf(!ns)('MRZ reader offline', () => {
   it(

@@ -4,37 +4,18 @@
  * network namespace with no interfaces (`unshare -n`, or `unshare -rn` without root), from an empty cwd
  * that must stay empty. Skipped, with the reason logged, only where network namespaces are not permitted.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { offlineSandbox } from './helpers/offline.ts';
 import { generateDocument, sampleSpecs } from './fixtures/identity/index.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function unshareArgs(): string[] | null {
-  for (const args of [['-n'], ['-rn']]) {
-    try {
-      execFileSync('unshare', [...args, 'true'], { stdio: 'ignore' });
-      return args;
-    } catch {
-      // try the next form
-    }
-  }
-  return null;
-}
-
-const ns = unshareArgs();
-if (!ns) console.error('[viz-offline] skipped: `unshare -n` / `unshare -rn` is not permitted here');
-const work = mkdtempSync(path.join(tmpdir(), 'kycgate-viz-offline-'));
-const cwd = mkdtempSync(path.join(tmpdir(), 'kycgate-viz-cwd-'));
-
-afterAll(() => {
-  rmSync(work, { recursive: true, force: true });
-  rmSync(cwd, { recursive: true, force: true });
-});
+const { ns, work, cwd, cleanup } = offlineSandbox('viz-offline');
+afterAll(cleanup);
 
 describe.skipIf(!ns)('printed zone and barcode offline', () => {
   it('reads a licence front and back with the network cut off', { timeout: 90_000 }, async () => {
