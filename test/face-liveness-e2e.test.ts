@@ -8,15 +8,14 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createHumanFaceEngine } from '../src/analysis/face/human-engine.ts';
-import { IdentityAnalyzer } from '../src/analysis/identity/identity-analyzer.ts';
 import type { LivenessStep } from '../src/analysis/liveness/challenge.ts';
 import { livenessCapture, prepareLivenessFace } from '../src/analysis/liveness/testing/liveness-frames.ts';
-import { createMrzEngines } from '../src/analysis/ocr/create-ocr-engine.ts';
 import { generateDocument, sampleSpecs } from './fixtures/identity/index.ts';
 import { portraitPng } from './fixtures/identity/portraits.ts';
 import { bearer, createTestApp, secret, type TestApp } from './helpers/app.ts';
 import { createRequest, gathererToken } from './helpers/kyc.ts';
 import { finishSession, sendFrames, startSession } from './helpers/liveness.ts';
+import { testIdentityAnalyzer } from './helpers/identity-analyzer.ts';
 
 const REFERENCE_DATE = '2026-11-22';
 /** A frontal portrait whose synthetic moves register with the face engine (docs/face.md). */
@@ -25,12 +24,7 @@ const HOLDER_PORTRAIT = 5;
 const engine = createHumanFaceEngine();
 let t: TestApp;
 beforeAll(async () => {
-  const analyzer = new IdentityAnalyzer({
-    mrz: createMrzEngines({ fast: 'tesseract', fallback: 'paddle' }),
-    face: engine,
-    maxPixels: 50_000_000,
-    now: () => new Date(`${REFERENCE_DATE}T12:00:00Z`),
-  });
+  const analyzer = testIdentityAnalyzer({ fallback: 'paddle', referenceDate: REFERENCE_DATE, face: engine });
   t = await createTestApp({}, { analyzers: [analyzer], faceEngine: engine });
 });
 afterAll(async () => {

@@ -9,9 +9,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyzerInput } from '../src/analysis/analyzer.ts';
 import { decide } from '../src/analysis/decide.ts';
-import { createHumanFaceEngine } from '../src/analysis/face/human-engine.ts';
-import { IdentityAnalyzer } from '../src/analysis/identity/identity-analyzer.ts';
-import { createMrzEngines } from '../src/analysis/ocr/create-ocr-engine.ts';
+import type { IdentityAnalyzer } from '../src/analysis/identity/identity-analyzer.ts';
 import { DEFAULT_KYC_SETTINGS } from '../src/modules/kyc-settings/default-kyc-settings.ts';
 import {
   generateDocument,
@@ -22,18 +20,14 @@ import {
 import { portraitPng } from './fixtures/identity/portraits.ts';
 import { bearer, createTestApp, secret, type TestApp } from './helpers/app.ts';
 import { createRequest, gathererToken } from './helpers/kyc.ts';
+import { testIdentityAnalyzer } from './helpers/identity-analyzer.ts';
 
 const REFERENCE_DATE = '2026-11-22';
 const settings = DEFAULT_KYC_SETTINGS.identityProof;
 let analyzer: IdentityAnalyzer;
 
 beforeAll(() => {
-  analyzer = new IdentityAnalyzer({
-    mrz: createMrzEngines({ fast: 'tesseract', fallback: 'paddle' }),
-    face: createHumanFaceEngine(),
-    maxPixels: 50_000_000,
-    now: () => new Date(`${REFERENCE_DATE}T12:00:00Z`),
-  });
+  analyzer = testIdentityAnalyzer({ fallback: 'paddle', referenceDate: REFERENCE_DATE });
 });
 afterAll(async () => analyzer.close());
 

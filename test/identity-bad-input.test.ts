@@ -9,21 +9,16 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyzerInput } from '../src/analysis/analyzer.ts';
 import { decide } from '../src/analysis/decide.ts';
-import { createHumanFaceEngine } from '../src/analysis/face/human-engine.ts';
-import { IdentityAnalyzer } from '../src/analysis/identity/identity-analyzer.ts';
-import { createMrzEngines } from '../src/analysis/ocr/create-ocr-engine.ts';
+import type { IdentityAnalyzer } from '../src/analysis/identity/identity-analyzer.ts';
 import { DEFAULT_KYC_SETTINGS } from '../src/modules/kyc-settings/default-kyc-settings.ts';
 import { generateDocument } from './fixtures/identity/index.ts';
+import { testIdentityAnalyzer } from './helpers/identity-analyzer.ts';
 
 const settings = DEFAULT_KYC_SETTINGS.identityProof;
 let analyzer: IdentityAnalyzer;
 
 beforeAll(() => {
-  analyzer = new IdentityAnalyzer({
-    mrz: createMrzEngines({ fast: 'tesseract', fallback: null }),
-    face: createHumanFaceEngine(),
-    maxPixels: 50_000_000,
-  });
+  analyzer = testIdentityAnalyzer({ fallback: null });
 });
 afterAll(async () => analyzer.close());
 

@@ -11,10 +11,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis, AnalyzerInput } from '../src/analysis/analyzer.ts';
 import { decide } from '../src/analysis/decide.ts';
-import { createHumanFaceEngine } from '../src/analysis/face/human-engine.ts';
-import { IdentityAnalyzer } from '../src/analysis/identity/identity-analyzer.ts';
+import type { IdentityAnalyzer } from '../src/analysis/identity/identity-analyzer.ts';
 import { toMrzName } from '../src/analysis/match/names.ts';
-import { createMrzEngines } from '../src/analysis/ocr/create-ocr-engine.ts';
 import { DEFAULT_KYC_SETTINGS } from '../src/modules/kyc-settings/default-kyc-settings.ts';
 import {
   generateDocument,
@@ -25,6 +23,7 @@ import {
   type FixtureCase,
   type GroundTruth,
 } from './fixtures/identity/index.ts';
+import { testIdentityAnalyzer } from './helpers/identity-analyzer.ts';
 
 const REFERENCE_DATE = '2026-11-22';
 // Timeouts: each document costs 1.5–3 s of analysis on an idle core, many times that on a loaded machine.
@@ -32,12 +31,7 @@ const settings = DEFAULT_KYC_SETTINGS.identityProof;
 let analyzer: IdentityAnalyzer;
 
 beforeAll(() => {
-  analyzer = new IdentityAnalyzer({
-    mrz: createMrzEngines({ fast: 'tesseract', fallback: 'paddle' }),
-    face: createHumanFaceEngine(),
-    maxPixels: 50_000_000,
-    now: () => new Date(`${REFERENCE_DATE}T12:00:00Z`),
-  });
+  analyzer = testIdentityAnalyzer({ fallback: 'paddle', referenceDate: REFERENCE_DATE });
 });
 afterAll(async () => analyzer.close());
 

@@ -6,21 +6,15 @@
  * number is rejected as `document-duplicate`; the same customer's own retry is not a duplicate.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHumanFaceEngine } from '../../src/analysis/face/human-engine.ts';
-import { IdentityAnalyzer } from '../../src/analysis/identity/identity-analyzer.ts';
-import { createMrzEngines } from '../../src/analysis/ocr/create-ocr-engine.ts';
 import { generateDocument, sampleSpecs, type FixtureCase } from '../fixtures/identity/index.ts';
 import { createTestApp, type TestApp } from '../helpers/app.ts';
 import { sdkClients, statusOf, type SdkClients } from '../helpers/sdk.ts';
+import { testIdentityAnalyzer } from '../helpers/identity-analyzer.ts';
 
 let t: TestApp;
 let base: string;
 beforeAll(async () => {
-  const analyzer = new IdentityAnalyzer({
-    mrz: createMrzEngines({ fast: 'tesseract', fallback: null }),
-    face: createHumanFaceEngine(),
-    maxPixels: 50_000_000,
-  });
+  const analyzer = testIdentityAnalyzer({ fallback: null });
   t = await createTestApp({}, { analyzers: [analyzer] });
   base = await t.listen();
   ({ merchant, gatherer, browser } = sdkClients(base, t.org, 10_000));
