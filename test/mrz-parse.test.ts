@@ -13,7 +13,7 @@ import {
   mrzDateToIso,
   parseMrz,
 } from '../src/analysis/mrz/mrz-parse.ts';
-import { repairStateCodes, voteMrz } from '../src/analysis/mrz/read-mrz.ts';
+import { expectedNameDoubts, repairStateCodes, voteMrz } from '../src/analysis/mrz/read-mrz.ts';
 
 const NOW = { now: new Date('2026-11-21T00:00:00Z') };
 const TD3 = ['P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<', 'L898902C36UTO7408122F1204159ZE184226B<<<<<10'];
@@ -286,5 +286,30 @@ describe('repairStateCodes', () => {
       NOW,
     )!;
     expect(repairStateCodes(unknown, NOW.now).fields.nationality).toBe('ZZZ');
+  });
+});
+
+describe('names that differ from the customer record only by a confusable letter', () => {
+  const td1 = (name: string) => parseMrz([TD1[0]!, TD1[1]!, name.padEnd(30, '<')], NOW)!;
+
+  it('marks the letters the fast engine confuses (W read as N, M as H) for a second look', () => {
+    // KOWALCZYK read as KONALCZYK: position 2 of the TD1 name line.
+    const doubts = expectedNameDoubts(td1('KONALCZYK<<LUKASZ'), {
+      surname: 'KOWALCZYK',
+      givenNames: 'LUKASZ',
+    });
+    expect([...doubts]).toEqual(['2:2']);
+    const two = expectedNameDoubts(td1('HILLER<<HATTHEW'), { surname: 'MILLER', givenNames: 'MATTHEW' });
+    expect([...two].sort()).toEqual(['2:0', '2:8']);
+  });
+
+  it('marks nothing when the names really differ', () => {
+    const expected = { surname: 'KOWALCZYK', givenNames: 'LUKASZ' };
+    // Another letter (not a known confusion), another length, or the same name: no doubt.
+    expect(expectedNameDoubts(td1('KOPALCZYK<<LUKASZ'), expected).size).toBe(0);
+    expect(expectedNameDoubts(td1('KOWALSKI<<LUKASZ'), expected).size).toBe(0);
+    expect(expectedNameDoubts(td1('KOWALCZYK<<LUKASZ'), expected).size).toBe(0);
+    // More confusable letters than a misread explains.
+    expect(expectedNameDoubts(td1('NNNNN<<LUKASZ'), { surname: 'WWWWW', givenNames: 'LUKASZ' }).size).toBe(0);
   });
 });

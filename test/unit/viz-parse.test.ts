@@ -12,6 +12,9 @@ import {
   printedMismatch,
 } from '../../src/analysis/viz/printed-identity.ts';
 import type { VizReading } from '../../src/analysis/viz/read-viz.ts';
+import type { Finding } from '../../src/analysis/analyzer.ts';
+import { printedSpellingFindings } from '../../src/analysis/identity/identity-analyzer.ts';
+import type { MrzReading } from '../../src/analysis/mrz/read-mrz.ts';
 
 const NOW = new Date('2026-11-22T12:00:00Z');
 
@@ -168,6 +171,22 @@ describe('parseViz', () => {
     expect(result.fields.issueDate?.value).toBe('2024-11-27');
   });
 
+  it('takes the name right above the given names as the surname when glare hid the surname label', () => {
+    // The TD1 layout: the `Surname` label washed out, its value still readable above `Given names`.
+    const result = parseViz(
+      rows(['OKONKWO', 0, 1], ['Given names', 0, 2], ['LUKASZ', 0, 3], ['Date of birth', 0, 4]),
+      { now: NOW },
+    );
+    expect(result.fields.surname).toEqual({ value: 'OKONKWO', confidence: 0.99, source: 'position' });
+    expect(result.fields.givenNames?.source).toBe('label');
+    // A title further up, or a name in another column, is not taken.
+    const far = parseViz(
+      rows(['TESTLAND', 0, 0], ['Given names', 0, 3], ['LUKASZ', 0, 4], ['OKONKWO', 300, 2]),
+      { now: NOW },
+    );
+    expect(far.fields.surname).toBeUndefined();
+  });
+
   it('keeps a capitalised name that merely looks like a misread label', () => {
     const result = parseViz(rows(['Surname', 0, 0], ['SUMAN', 0, 1], ['Given names', 0, 2], ['RAVI', 0, 3]), {
       now: NOW,
@@ -238,5 +257,81 @@ describe('printed zone against the MRZ or the barcode', () => {
     expect(anchoredPositionNames(reading('ITY', 'SL'), mrz)).toEqual({});
     // Both agree: nothing to add.
     expect(anchoredPositionNames(reading('ÇELIK', 'UĞUR'), mrz)).toEqual({});
+  });
+
+  it('anchors a surname placed by position on given names read by their label', () => {
+    const reading = (surname: number, given: number) =>
+      ({
+        fields: {
+          surname: { value: 'OKONKWO', confidence: surname, source: 'position' },
+          givenNames: { value: 'LUKASZ', confidence: given, source: 'label' },
+        },
+      }) as unknown as VizReading;
+    const mrz = { surname: 'KOWALCZYK', givenNames: 'LUKASZ' };
+    // The confirming name (Ł read as L at 0.93) only has to be usable; the surname is read with confidence.
+    expect(anchoredPositionNames(reading(0.99, 0.93), mrz)).toEqual({ surname: 'OKONKWO' });
+    // A surname read without enough confidence is not held against the MRZ.
+    expect(anchoredPositionNames(reading(0.9, 0.99), mrz)).toEqual({});
+    // Given names that are not usable confirm nothing.
+    expect(anchoredPositionNames(reading(0.99, 0.6), mrz)).toEqual({});
+  });
+});
+
+describe('the printed spelling of a name against the customer record', () => {
+  const mrz = (surname: string, given: string) =>
+    ({ found: true, fields: { lastName: surname, firstName: given } }) as unknown as MrzReading;
+  const viz = (surname: string, given: string, confidence = 0.98) =>
+    ({
+      fields: {
+        surname: { value: surname, confidence, source: 'label' },
+        givenNames: { value: given, confidence, source: 'position' },
+      },
+    }) as unknown as VizReading;
+  const failed: Finding[] = [
+    { name: 'firstName', failed: true, reason: 'mismatch' },
+    { name: 'lastName', failed: false, reason: null },
+  ];
+  const customer = { firstName: 'Soren Hakon', lastName: 'Haugen' };
+
+  it('matches a record without national characters to the printed name (SØREN) the MRZ spells SOEREN', () => {
+    const out = printedSpellingFindings(
+      failed,
+      mrz('HAUGEN', 'SOEREN HAAKON'),
+      viz('HAUGEN', 'SOREN HAKON'),
+      customer,
+      2,
+    );
+    expect(out[0]).toEqual({ name: 'firstName', failed: false, reason: 'printed-name' });
+    expect(out[1]).toBe(failed[1]);
+  });
+
+  it('keeps the mismatch when the printed name is another name, unsure, or disagrees with the MRZ', () => {
+    // The printed name is the MRZ's, but not the customer's.
+    const other = printedSpellingFindings(
+      failed,
+      mrz('HAUGEN', 'SOEREN HAAKON'),
+      viz('HAUGEN', 'SOEREN HAAKON'),
+      customer,
+      2,
+    );
+    expect(other[0]!.failed).toBe(true);
+    // Read without enough confidence.
+    const unsure = printedSpellingFindings(
+      failed,
+      mrz('HAUGEN', 'SOEREN HAAKON'),
+      viz('HAUGEN', 'SOREN HAKON', 0.9),
+      customer,
+      2,
+    );
+    expect(unsure[0]!.failed).toBe(true);
+    // A printed name the MRZ contradicts is a tamper signal, never a match.
+    const tampered = printedSpellingFindings(
+      failed,
+      mrz('HAUGEN', 'MAGNUS'),
+      viz('HAUGEN', 'SOREN HAKON'),
+      customer,
+      2,
+    );
+    expect(tampered[0]!.failed).toBe(true);
   });
 });

@@ -50,12 +50,14 @@ import {
   minimumAgeFor,
   type MinimumAgeSettings,
 } from '../match/dates.ts';
-import { isMrzNameTruncated, matchFullName } from '../match/names.ts';
+import { isMrzNameTruncated, matchFullName, matchName, toMrzName } from '../match/names.ts';
 import { subtypeFinding, subtypeFromMrzDocumentCode } from '../match/subtype.ts';
 import { readMrz, type MrzReading } from '../mrz/read-mrz.ts';
 import type { MrzEngines } from '../ocr/create-ocr-engine.ts';
 import type { OcrEngine } from '../ocr/ocr-engine.ts';
+import { MIN_TAMPER_CONFIDENCE, namesDiffer } from '../viz/printed-identity.ts';
 import { printedAsMrzFields, printedEvidence, readPrintedData } from '../viz/read-printed-data.ts';
+import type { VizReading } from '../viz/read-viz.ts';
 import type { DocumentSubtype, RejectionReasonType } from '../vocabulary.ts';
 
 export const IDENTITY_MATCHES_VERSION = '2.0';
@@ -105,6 +107,39 @@ const QUALITY_CORRECTIONS: Record<QualityIssue, CorrectionCode> = {
   'cut-off': 'document-cut-off',
   glare: 'photo-glare',
 };
+
+/**
+ * The printed zone spells a name with its national characters (`SØREN`), the MRZ only in ICAO letters
+ * (`SOEREN`), which at the strict level cannot be told from another name (`SOEREN` is also a spelling of its
+ * own). Where the MRZ name does not match the customer record, the printed name — read with the tamper-check
+ * confidence and agreeing with the MRZ (when it does not, that is a tamper signal, not a match) — is the
+ * document's own spelling, and a record of `Soren` matches it at the request's level. The finding's reason
+ * becomes `printed-name`, for reviewers.
+ */
+export function printedSpellingFindings(
+  findings: Finding[],
+  mrz: MrzReading | undefined,
+  viz: VizReading | null,
+  customer: { firstName: string | null; lastName: string | null },
+  matchLevel: number,
+): Finding[] {
+  if (!mrz?.found || !mrz.fields || !viz) return findings;
+  const parts = {
+    firstName: { printed: viz.fields.givenNames, mrz: mrz.fields.firstName, customer: customer.firstName },
+    lastName: { printed: viz.fields.surname, mrz: mrz.fields.lastName, customer: customer.lastName },
+  } as const;
+  return findings.map((finding) => {
+    if (!finding.failed || finding.reason !== 'mismatch') return finding;
+    if (finding.name !== 'firstName' && finding.name !== 'lastName') return finding;
+    const part = parts[finding.name];
+    if (!part.printed || part.printed.confidence < MIN_TAMPER_CONFIDENCE || !part.mrz) return finding;
+    if (namesDiffer(part.printed.value, part.mrz)) return finding;
+    const match = matchName(part.printed.value, part.customer, matchLevel, {
+      part: finding.name === 'firstName' ? 'given' : 'surname',
+    });
+    return match.matched ? { name: finding.name, failed: false, reason: 'printed-name' } : finding;
+  });
+}
 
 /**
  * The document's part of a side's working image (the bright region the quality gates found), so that the
@@ -175,7 +210,12 @@ export class IdentityAnalyzer implements Analyzer {
     ]);
   }
 
-  private async readSide(file: AnalyzerFile, now: Date, timings: Record<string, number>): Promise<Side> {
+  private async readSide(
+    file: AnalyzerFile,
+    now: Date,
+    timings: Record<string, number>,
+    customer: AnalyzerInput['customer'],
+  ): Promise<Side> {
     const side: Side = { file };
     let started = performance.now();
     try {
@@ -190,7 +230,17 @@ export class IdentityAnalyzer implements Analyzer {
     timings.normalizeMs = (timings.normalizeMs ?? 0) + performance.now() - started;
     side.quality = assessQuality(side.image);
     started = performance.now();
-    side.mrz = await readMrz(side.image.jpeg, this.options.mrz, { now });
+    side.mrz = await readMrz(side.image.jpeg, this.options.mrz, {
+      now,
+      ...(customer.lastName && customer.firstName
+        ? {
+            expectedNames: {
+              surname: toMrzName(customer.lastName),
+              givenNames: toMrzName(customer.firstName),
+            },
+          }
+        : {}),
+    });
     timings.mrzMs = (timings.mrzMs ?? 0) + performance.now() - started;
     return side;
   }
@@ -205,7 +255,7 @@ export class IdentityAnalyzer implements Analyzer {
     const sides: Side[] = [];
     for (const file of documentFiles) {
       if (input.signal?.aborted) throw new Error('analysis aborted');
-      sides.push(await this.readSide(file, now, timings));
+      sides.push(await this.readSide(file, now, timings, input.customer));
     }
     const withMrz = sides.filter((s) => s.mrz?.found);
     const mrzSide = withMrz.find((s) => s.mrz!.checksumValid) ?? withMrz[0];
@@ -297,7 +347,7 @@ export class IdentityAnalyzer implements Analyzer {
       { firstName: customer.firstName, lastName: customer.lastName },
       input.matchLevel,
     );
-    findings.push(...names.findings);
+    findings.push(...printedSpellingFindings(names.findings, mrz, printed.viz, customer, input.matchLevel));
     findings.push(dateOfBirthFinding(fields?.dateOfBirth ?? null, customer.dateOfBirth));
     findings.push(expirationFinding(fields?.expirationDate ?? null, now));
     // The MRZ has no issue date and the printed zone is not read yet: not held against the document.
@@ -422,6 +472,21 @@ export class IdentityAnalyzer implements Analyzer {
     // specific correction, whatever could be read from it (decide.ts, `retakeReason`) — unless it shows
     // people rather than a document.
     const blocking = qualityIssues.filter((issue) => BLOCKING_QUALITY_ISSUES.includes(issue));
+    // Glare alone does not block: the MRZ or the barcode usually reads through it. But when the printed zone
+    // is the only source (no MRZ, no barcode) and a field the decision needs was not found there, or does not
+    // match, the glare most likely hides it (`28/04/1`, `NGUY`): a retake, not a document without an expiry
+    // date, nor a mismatch for a reviewer.
+    const glareHidesField =
+      qualityIssues.includes('glare') &&
+      !mrz?.found &&
+      !printed.barcode?.licence &&
+      findings.some(
+        (f) =>
+          f.failed &&
+          (f.reason === 'missing' || f.reason === 'mismatch') &&
+          (['firstName', 'lastName', 'dateOfBirth', 'expirationDate'] as const).some((n) => n === f.name),
+      );
+    if (glareHidesField) blocking.push('glare');
     // Blur, darkness and size are measured for certain; a cut-off is inferred from an edge: the former win.
     const retakeReason: RejectionReasonType | undefined =
       blocking.length === 0 || people

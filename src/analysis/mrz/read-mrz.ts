@@ -84,6 +84,13 @@ export interface ReadMrzOptions {
   maxVariants?: number;
   /** Use the fallback engine when check digits fail; default true (when the engine is given). */
   useFallback?: boolean;
+  /**
+   * The names the document is expected to hold (the customer record, in MRZ form: `toMrzName`). Names have
+   * no check digit: where a passing reading differs from them only by characters the fast engine confuses
+   * (`DOUBTFUL`: a W read as N), those positions are doubtful and the fallback engine settles them. The
+   * expected names never replace a character themselves; a name that really differs stays as read.
+   */
+  expectedNames?: { surname: string; givenNames: string };
 }
 
 interface Candidate {
@@ -184,6 +191,32 @@ export function repairStateCodes(p: MrzParseResult, now?: Date): MrzParseResult 
   if (repairs.length === 0) return p;
   const parsed = parseMrz(lines, now ? { now } : {});
   return parsed ? { ...parsed, repairs: [...parsed.repairs, ...repairs] } : p;
+}
+
+/** Most confusable substitutions between the read and the expected names that are worth a second look. */
+const MAX_NAME_DOUBTS = 2;
+
+/**
+ * Positions of the name field where the reading has a letter the fast engine confuses and the expected
+ * name has one of the letters it may really be (see `ReadMrzOptions.expectedNames`). Empty when the names
+ * differ in any other way (length, filler, other letters): that is a different name, not a misread.
+ */
+export function expectedNameDoubts(
+  p: MrzParseResult,
+  expected: { surname: string; givenNames: string },
+): Set<string> {
+  const span = MRZ_LAYOUTS[p.format].name;
+  const field = p.lines[span.line]!.slice(span.start, span.end);
+  const want = `${expected.surname}<<${expected.givenNames}`.padEnd(field.length, '<').slice(0, field.length);
+  const doubts = new Set<string>();
+  for (let i = 0; i < field.length; i++) {
+    const got = field[i]!;
+    const exp = want[i]!;
+    if (got === exp) continue;
+    if (got === '<' || exp === '<' || !DOUBTFUL[got]?.mayBe.includes(exp)) return new Set();
+    doubts.add(`${span.line}:${span.start + i}`);
+  }
+  return doubts.size <= MAX_NAME_DOUBTS ? doubts : new Set();
 }
 
 /** Whether a passing reading should be checked against the fallback engine before it is kept. */
@@ -543,7 +576,9 @@ export async function readMrz(
    * fallback engine reads the band and settles those positions (and only those), and the settled
    * lines must pass every check digit again.
    */
-  const confirm = async (c: Candidate): Promise<MrzReading> => {
+  const confirm = async (read: Candidate): Promise<MrzReading> => {
+    const hinted = options.expectedNames ? expectedNameDoubts(read.parsed, options.expectedNames) : null;
+    const c = hinted?.size ? { ...read, doubts: new Set([...read.doubts, ...hinted]) } : read;
     if (!isDoubtful(c) || !fb) return finish(c, located.geometry);
     const o = c.attempt.orientation;
     const { parsed, candidate } = await runFallback(o);

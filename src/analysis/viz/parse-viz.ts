@@ -96,6 +96,9 @@ const TITLES: [VizParseResult['documentKind'], RegExp][] = [
   ['id-card', /identity ?card|id ?card|carte d'identit|personalausweis/],
 ];
 
+/** OCR confidence a label needs to mark where the fields start (see `parseViz`, step 3). */
+const MIN_ANCHOR_CONFIDENCE = 0.7;
+
 interface Piece {
   kind: 'label' | 'value';
   label?: LabelKind;
@@ -353,8 +356,10 @@ export function parseViz(segments: VizSegment[], options: VizParseOptions = {}):
   const readingOrder = (a: Piece, b: Piece) =>
     Math.abs(a.y - b.y) < 0.5 * Math.min(a.height, b.height) ? a.x - b.x : a.y - b.y;
   const free = values.filter((v) => !used.has(v)).sort(readingOrder);
-  // Only below the first label: above it are the issuer's name and the document title.
-  const firstLabelY = labels.length > 0 ? Math.min(...labels.map((l) => l.y)) : -Infinity;
+  // Only below the first label: above it are the issuer's name and the document title. A lone field
+  // number read with little confidence (`1` at 0.58 under the dates) is noise, not where the fields start.
+  const anchors = labels.filter((l) => l.confidence >= MIN_ANCHOR_CONFIDENCE);
+  const firstLabelY = anchors.length > 0 ? Math.min(...anchors.map((l) => l.y)) : -Infinity;
   const nameLike = free.filter((v) => v.y > firstLabelY && valueFor('surname', v, order, now) !== null);
   const take = (kind: 'surname' | 'givenNames', piece: Piece) => {
     fields[kind] = {
@@ -373,9 +378,21 @@ export function parseViz(segments: VizSegment[], options: VizParseOptions = {}):
       take('givenNames', given);
     }
   } else if (!fields.surname && fields.givenNames) {
-    // The surname is the name printed just above the given names.
+    // The surname is the name printed just above the given names. When its own label was not read (glare,
+    // a fold), it is above the first label found: then only a name right above the given names' label, in
+    // its column, is taken (the issuer's name and the title sit higher up).
     const given = sourceOf('givenNames');
-    const above = given && nameLike.filter((v) => !used.has(v) && v.y < given.y).pop();
+    const givenLabel = labels.find((l) => l.label === 'givenNames');
+    const aboveLabel = (v: Piece): boolean =>
+      givenLabel !== undefined &&
+      v.y < givenLabel.y &&
+      givenLabel.y - v.y < 2.5 * Math.max(4, givenLabel.height) &&
+      Math.abs(v.x - givenLabel.x) < 2.5 * Math.max(4, givenLabel.height);
+    const candidates = free.filter(
+      (v) =>
+        (v.y > firstLabelY || aboveLabel(v)) && !used.has(v) && valueFor('surname', v, order, now) !== null,
+    );
+    const above = given && candidates.filter((v) => v.y < given.y).pop();
     if (above && given.y - above.y < 4 * given.height) take('surname', above);
   } else if (fields.surname && !fields.givenNames) {
     const surname = sourceOf('surname');

@@ -124,7 +124,14 @@ export function vizIdentifiesDocument(viz: VizReading | null): boolean {
   const read = (['surname', 'givenNames', 'dateOfBirth', 'expirationDate', 'documentNumber'] as const).filter(
     (k) => v[k],
   ).length;
-  return read >= 3 && (viz.documentKind !== null || viz.labels.length >= 2);
+  if (read >= 3 && (viz.documentKind !== null || viz.labels.length >= 2)) return true;
+  // Labels and title too small for the capture (a card far from the camera), yet beside the portrait a
+  // name, given names, a birth date and a later expiry date, read with confidence: a document's layout.
+  return (
+    read >= 4 &&
+    Boolean(v.surname && v.givenNames && v.dateOfBirth && v.expirationDate) &&
+    v.dateOfBirth! < v.expirationDate!
+  );
 }
 
 export interface ReferenceFields {
@@ -228,8 +235,9 @@ export function printedMismatch(
 
 /**
  * Names the VIZ parser placed by position (no label read) that may still be held against the MRZ: only
- * when the other name confirms the layout — the second name-like value is the MRZ's given names, so the
- * first is the printed surname (and the other way round). Fragments of other fields (`ITY`, `SL`) confirm
+ * when the other name (placed by position or by its label) confirms the layout — the value under the
+ * given-names label, or the second name-like value, is the MRZ's given names, so the name above it is the
+ * printed surname (and the other way round). Fragments of other fields (`ITY`, `SL`) confirm
  * nothing and are not compared.
  */
 export function anchoredPositionNames(
@@ -238,11 +246,20 @@ export function anchoredPositionNames(
 ): Partial<Record<'surname' | 'givenNames', string>> {
   const s = viz?.fields.surname;
   const g = viz?.fields.givenNames;
-  if (!s || !g || s.source !== 'position' || g.source !== 'position') return {};
-  if (Math.min(s.confidence, g.confidence) < MIN_TAMPER_CONFIDENCE) return {};
-  const givenConfirms = !namesDiffer(g.value, mrz.givenNames) && letters(g.value).length >= 3;
-  const surnameConfirms = !namesDiffer(s.value, mrz.surname) && letters(s.value).length >= 3;
-  if (givenConfirms && !surnameConfirms) return { surname: s.value };
-  if (surnameConfirms && !givenConfirms) return { givenNames: g.value };
+  if (!s || !g || (s.source !== 'position' && g.source !== 'position')) return {};
+  // The confirming name only has to be read well enough to be used; the one held against the MRZ needs
+  // the tamper-check confidence.
+  const usable = (f: { confidence: number }, held: boolean): boolean =>
+    f.confidence >= (held ? MIN_TAMPER_CONFIDENCE : MIN_VIZ_CONFIDENCE);
+  const givenConfirms =
+    usable(g, false) && !namesDiffer(g.value, mrz.givenNames) && letters(g.value).length >= 3;
+  const surnameConfirms =
+    usable(s, false) && !namesDiffer(s.value, mrz.surname) && letters(s.value).length >= 3;
+  if (givenConfirms && !surnameConfirms && s.source === 'position' && usable(s, true)) {
+    return { surname: s.value };
+  }
+  if (surnameConfirms && !givenConfirms && g.source === 'position' && usable(g, true)) {
+    return { givenNames: g.value };
+  }
   return {};
 }
