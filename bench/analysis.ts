@@ -19,7 +19,9 @@
  * - `--reference-date YYYY-MM-DD` (default 2026-11-22): "today" for expiry and age, fixed so the set and
  *   its decisions do not move with the calendar;
  * - `--pin on|off` (default on where `taskset` exists): pin worker k to CPU k (mod nproc);
- * - `--max-minutes M` (default 40): stop dispatching documents after M minutes and report what ran.
+ * - `--max-minutes M` (default 40): stop dispatching documents after M minutes and report what ran;
+ * - `--allocator auto|system` (default auto): the workers' malloc — `auto` is what `kycgate worker` picks
+ *   (jemalloc where it is installed, src/lib/allocator.ts), `system` keeps glibc's.
  *
  * Workers are separate processes (bench/lib/analysis-worker.ts), not analyzer instances in one process:
  * that is how kycgate scales (`kycgate worker` × M, DESIGN.md), the JavaScript stages (MRZ band locator,
@@ -67,6 +69,7 @@ import {
   type RunFigures,
   type Summary,
 } from './lib/accuracy-report.ts';
+import { activeAllocator, jemallocEnv } from '../src/lib/allocator.ts';
 import type { AnalyzeRequest, FromWorker, ToWorker, WorkerResult } from './lib/analysis-worker.ts';
 import { ADDRESS_SECTION_END, ADDRESS_SECTION_START, replaceAddressSection } from './address-accuracy.ts';
 
@@ -103,6 +106,7 @@ function parseOptions() {
       'reference-date': { type: 'string', default: '2026-11-22' },
       pin: { type: 'string' },
       'max-minutes': { type: 'string', default: '40' },
+      allocator: { type: 'string', default: 'auto' },
     },
     strict: true,
   });
@@ -147,6 +151,13 @@ function hasTaskset(): boolean {
   }
 }
 const PIN = opts.pin === undefined ? hasTaskset() : opts.pin === 'on';
+if (!['auto', 'system'].includes(opts.allocator)) usage('--allocator must be auto or system');
+// The workers run on the allocator `kycgate worker` would pick (src/lib/allocator.ts), unless told not to.
+const WORKER_ENV = (opts.allocator === 'auto' ? jemallocEnv() : null) ?? {
+  ...process.env,
+  KYCGATE_ALLOCATOR: 'system',
+};
+const ALLOCATOR = activeAllocator(WORKER_ENV);
 
 const log = (message: string) => process.stderr.write(`[bench:analysis] ${message}\n`);
 
@@ -287,7 +298,11 @@ class Worker {
     ];
     const [command, commandArgs] =
       cpu === null ? [process.execPath, args] : ['taskset', ['-c', String(cpu), process.execPath, ...args]];
-    this.child = spawn(command, commandArgs, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    this.child = spawn(command, commandArgs, {
+      cwd: ROOT,
+      env: WORKER_ENV,
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    });
     // Engines may print to stdout; keep the benchmark's stdout for the tables.
     this.child.stdout?.pipe(process.stderr);
     let readyTimer: NodeJS.Timeout | undefined;
@@ -628,7 +643,7 @@ ${commandLine()}
 - **load average** (1, 5, 15 min): ${before.loadAverage.join(', ')} at the start, ${after.loadAverage.join(', ')} at the end; 1-min load sampled every 10 s during the run: ${loadSummary()}. Other work was running on the machine: wall-clock figures (latency, throughput) are inflated when the load exceeds the core count; the CPU-time columns are not
 - **documents**: ${records.length} analysed, ${COUNT} per condition × ${CONDITIONS.length} conditions, spec seed ${SEED}, reference date ${REFERENCE_DATE}; generated in ${(generatedMs / 1000).toFixed(0)} s (${cached} from the cache)
 - **analyzer**: the production configuration of \`defaultAnalyzers\` (src/runtime.ts): Tesseract legacy for the MRZ band, PaddleOCR when check digits fail, Human for faces; default KYC settings (weights, thresholds 50/80, minimum age 18, 21 in the US); \`matchLevel\` 2; one file tagged \`id-front\` per document, no selfie
-- **workers**: separate processes${PIN ? ', worker k pinned to CPU k with `taskset`' : ' (not pinned)'}; models loaded and one warm-up document analysed before the clock starts; glibc malloc settings inherited by the workers (see "Memory"): \`MALLOC_ARENA_MAX\` ${process.env.MALLOC_ARENA_MAX ? `= ${process.env.MALLOC_ARENA_MAX}` : 'unset (default: up to 8 arenas per core)'}, \`MALLOC_MMAP_THRESHOLD_\` ${process.env.MALLOC_MMAP_THRESHOLD_ ? `= ${process.env.MALLOC_MMAP_THRESHOLD_}` : 'unset (default: dynamic, up to 32 MB)'}
+- **workers**: separate processes${PIN ? ', worker k pinned to CPU k with `taskset`' : ' (not pinned)'}; models loaded and one warm-up document analysed before the clock starts; memory allocator of the workers: ${ALLOCATOR === 'jemalloc' ? `jemalloc (\`LD_PRELOAD\`, \`MALLOC_CONF=${WORKER_ENV.MALLOC_CONF ?? ''}\`), as \`kycgate worker\` starts where the library is installed` : `glibc malloc, \`MALLOC_ARENA_MAX\` ${process.env.MALLOC_ARENA_MAX ? `= ${process.env.MALLOC_ARENA_MAX}` : 'unset'}`} (see "Memory")
 - **model load** (not in the figures): ${load.map((l) => `${l.workers}-worker run: ${Math.round(l.loadMs)} ms, then warm-up ${Math.round(l.warmMs)} ms, ${Math.round(l.rss / 1e6)} MB RSS when ready`).join('; ')}
 - **total time**: ${(totalMs / 60_000).toFixed(1)} min
 ${runs

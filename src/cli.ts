@@ -1,13 +1,12 @@
 /** The `kycgate` command: serve, migrate, orgs create, keys create. */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
-import { migrateToLatest, openDatabase, type Db } from './db/database.ts';
-import { createApiKey } from './modules/api-keys/create-api-key.ts';
-import { createOrganization, findOrganization } from './modules/organizations/create-organization.ts';
-import { analyzeFiles } from './analyze-command.ts';
-import { createReviewerCommand, REVIEWERS_USAGE } from './modules/reviewers/reviewers-command.ts';
-import { serve } from './server.ts';
-import { runWorker } from './worker.ts';
+import type { Db } from './db/database.ts';
+import { followSupervisor, relaunchWithAllocator } from './lib/allocator.ts';
+import { REVIEWERS_USAGE } from './modules/reviewers/reviewers-usage.ts';
+
+// The commands' modules are imported when the command runs: a process that only starts itself again on
+// another allocator (`relaunchWithAllocator`) stays small.
 
 const USAGE = `Usage: kycgate <command>
 
@@ -25,10 +24,12 @@ Commands:
   ${REVIEWERS_USAGE}
 
 Configuration comes from the environment: PORT, HOST, DATA_DIR, DATABASE_URL, STORAGE_URL, PUBLIC_URL,
-KYCGATE_SECRET_KEY, KYCGATE_ORGANIZATION_ID, KYCGATE_JWT_SECRET, WORKERS, LOG_LEVEL (see README).`;
+KYCGATE_SECRET_KEY, KYCGATE_ORGANIZATION_ID, KYCGATE_JWT_SECRET, WORKERS, LOG_LEVEL, KYCGATE_ALLOCATOR
+(see README).`;
 
 /** Opens the configured database, brings it up to date, runs `fn`, closes. */
 async function withDb<T>(fn: (db: Db, applied: string[]) => Promise<T>): Promise<T> {
+  const { migrateToLatest, openDatabase } = await import('./db/database.ts');
   const config = loadConfig();
   const db = openDatabase(config.database);
   try {
@@ -38,17 +39,31 @@ async function withDb<T>(fn: (db: Db, applied: string[]) => Promise<T>): Promise
   }
 }
 
+/** Commands that decode documents for a long time, and so run on jemalloc where it is installed. */
+const LONG_RUNNING = new Set(['serve', 'worker', 'analyze']);
+
 async function main(argv: string[]): Promise<number> {
   const [command, sub, ...rest] = argv;
+  if (command && LONG_RUNNING.has(command)) {
+    const relaunched = relaunchWithAllocator();
+    if (relaunched) return relaunched;
+    followSupervisor();
+  }
   switch (command) {
-    case 'serve':
+    case 'serve': {
+      const { serve } = await import('./server.ts');
       await serve(loadConfig());
       return -1;
-    case 'analyze':
+    }
+    case 'analyze': {
+      const { analyzeFiles } = await import('./analyze-command.ts');
       return analyzeFiles(loadConfig(), argv.slice(1));
-    case 'worker':
+    }
+    case 'worker': {
+      const { runWorker } = await import('./worker.ts');
       await runWorker(loadConfig());
       return -1;
+    }
     case 'migrate': {
       const applied = await withDb((_db, names) => Promise.resolve(names));
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
@@ -60,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
         args: rest,
         options: { name: { type: 'string' }, id: { type: 'string' }, sandbox: { type: 'boolean' } },
       });
+      const { createOrganization } = await import('./modules/organizations/create-organization.ts');
       const created = await withDb((db) =>
         createOrganization(db, {
           id: values.id,
@@ -90,6 +106,8 @@ async function main(argv: string[]): Promise<number> {
       const type = values.type ?? 'secret';
       if (!values.org || (type !== 'secret' && type !== 'publishable')) break;
       const organizationId = values.org;
+      const { createApiKey } = await import('./modules/api-keys/create-api-key.ts');
+      const { findOrganization } = await import('./modules/organizations/create-organization.ts');
       const { row, key } = await withDb(async (db) => {
         if (!(await findOrganization(db, organizationId)))
           throw new Error(`organization ${organizationId} not found`);
@@ -103,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'reviewers': {
       if (sub !== 'create') break;
+      const { createReviewerCommand } = await import('./modules/reviewers/reviewers-command.ts');
       const reviewer = await withDb((db) => createReviewerCommand(db, rest, process.stdin));
       console.log(JSON.stringify(reviewer, null, 2));
       return 0;

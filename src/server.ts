@@ -3,7 +3,8 @@ import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
 import { demoGathererLink } from './modules/gatherer/demo-gatherer-link.ts';
 import { ensureDefaultOrganization } from './modules/organizations/ensure-default-organization.ts';
-import { createDeps } from './runtime.ts';
+import { activeAllocator } from './lib/allocator.ts';
+import { closeDeps, createDeps } from './runtime.ts';
 import { startJobWorker } from './worker.ts';
 
 export async function serve(config: Config): Promise<void> {
@@ -20,9 +21,11 @@ export async function serve(config: Config): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     const timer = setTimeout(() => process.exit(1), 10_000);
     timer.unref();
+    // The job loop, then the HTTP server (in-flight requests finish), then the engines and the database
+    // they used — the face engine too, which `finish` of a liveness session uses even with WORKERS=0.
     Promise.resolve(worker?.stop())
       .then(() => app.close())
-      .then(() => deps.db.close())
+      .then(() => closeDeps(deps))
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         app.log.error({ err: error }, 'shutdown failed');
@@ -45,6 +48,7 @@ export async function serve(config: Config): Promise<void> {
     `  review console  : ${config.publicUrl}/console/?organization=${org.organizationId} (kycgate reviewers create)`,
     `  data            : ${config.database.kind === 'sqlite' ? config.database.file : 'PostgreSQL'}`,
     `  job worker      : ${worker ? `in-process (${config.workers})` : 'none here (WORKERS=0): run kycgate worker'}`,
+    `  allocator       : ${activeAllocator() === 'jemalloc' ? 'jemalloc' : 'system (install libjemalloc2 to use less memory)'}`,
     '',
     `Open the document gatherer as a demo customer (request ${demo.requestId}):`,
     `  ${demo.shortUrl ?? demo.url}`,

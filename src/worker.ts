@@ -5,11 +5,12 @@
  */
 import pino from 'pino';
 import type { Config } from './config.ts';
+import { activeAllocator } from './lib/allocator.ts';
 import { enqueue, type QueueLog } from './queue/queue.ts';
 import { startWorker, type Worker } from './queue/worker.ts';
 import type { Deps } from './modules/deps.ts';
 import { EXPIRY_SWEEP_JOB_KEY } from './modules/kyc-requests/sweep-expired-kyc-requests.ts';
-import { createDeps } from './runtime.ts';
+import { closeDeps, createDeps } from './runtime.ts';
 
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -39,10 +40,11 @@ export function startJobWorker(deps: Deps, log: QueueLog): Worker {
   return {
     workerId: worker.workerId,
     notify: () => worker.notify(),
+    // Stops the loop only: the analyzers' engines may still serve HTTP requests of this process (a
+    // liveness `finish`); the entry closes them with `closeDeps` once those have stopped too.
     stop: async () => {
       clearInterval(timer);
       await worker.stop();
-      for (const analyzer of deps.analyzers.values()) await analyzer.close?.();
     },
   };
 }
@@ -52,12 +54,15 @@ export async function runWorker(config: Config): Promise<void> {
   const log = pino({ level: config.logLevel, name: 'kycgate-worker' });
   const deps = await createDeps(config);
   const worker = startJobWorker(deps, log);
-  log.info({ workerId: worker.workerId, concurrency: config.workers }, 'worker started');
+  log.info(
+    { workerId: worker.workerId, concurrency: config.workers, allocator: activeAllocator() },
+    'worker started',
+  );
   const stop = (signal: string) => {
     log.info({ signal }, 'worker stopping');
     worker
       .stop()
-      .then(() => deps.db.close())
+      .then(() => closeDeps(deps))
       .then(() => process.exit(0))
       .catch((error: unknown) => {
         log.error({ err: error }, 'worker stop failed');

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { findJemalloc } from '../src/lib/allocator.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kycgate-serve-'));
 const port = 20_000 + Math.floor(Math.random() * 20_000);
@@ -38,6 +39,16 @@ function start(): Promise<{ output: string; process: ChildProcess }> {
     proc.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     proc.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
   });
+}
+
+/** Whether something still accepts HTTP requests on the test's port. */
+async function portAnswers(): Promise<boolean> {
+  try {
+    await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function exited(proc: ChildProcess): Promise<number | null> {
@@ -93,9 +104,19 @@ describe('kycgate serve', () => {
     expect(again.output).toContain(`secret API key  : ${key}`);
     // …and the same open demo request.
     expect(again.output).toContain(`demo customer (request ${demo![1]})`);
-    const stopped = exited(again.process);
-    again.process.kill('SIGTERM');
-    expect(await stopped).toBe(0);
+    // The memory allocator it runs on: jemalloc where the library is installed (src/lib/allocator.ts).
+    expect(again.output).toContain(`allocator       : ${findJemalloc() ? 'jemalloc' : 'system'}`);
+    if (findJemalloc()) {
+      // The server runs in a child on jemalloc; killing the parent outright must not leave it running.
+      const killed = exited(again.process);
+      again.process.kill('SIGKILL');
+      await killed;
+      await expect.poll(() => portAnswers(), { timeout: 15_000, interval: 200 }).toBe(false);
+    } else {
+      const stopped = exited(again.process);
+      again.process.kill('SIGTERM');
+      expect(await stopped).toBe(0);
+    }
     // Two cold starts (each loads the models' code): seconds apiece on a busy 2-core machine.
   }, 90_000);
 });

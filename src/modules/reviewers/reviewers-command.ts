@@ -11,8 +11,6 @@ import { findOrganization } from '../organizations/create-organization.ts';
 import { ReviewerInput } from './reviewers.schemas.ts';
 import { createReviewer } from './save-reviewer.ts';
 
-export const REVIEWERS_USAGE = `reviewers create --org ID --email EMAIL --name NAME [--role reviewer|admin]
-                                          add a console reviewer; the password is read from stdin`;
 
 async function readFirstLine(input: NodeJS.ReadableStream): Promise<string> {
   let text = '';
