@@ -15,6 +15,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { ConfigError } from '../config.ts';
 
 /** Where distributions install jemalloc's shared library. */
 const JEMALLOC_PATHS = [
@@ -26,10 +27,12 @@ const JEMALLOC_PATHS = [
 ];
 
 /**
- * jemalloc's settings: purge freed pages after one second instead of ten (the worker is idle between
- * documents, so memory goes back to the system while it waits), with a background thread doing it.
+ * jemalloc's settings: give freed pages back to the system at once instead of after ten seconds. A
+ * document's decoded images are tens of megabytes that are not reused before the next document; keeping
+ * them raised the worker's peak RSS by about 80 MB over 80 documents (821 → 904 MB), and returning them costs
+ * page faults only (docs/accuracy.md, "Memory").
  */
-export const JEMALLOC_CONF = 'background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0';
+export const JEMALLOC_CONF = 'dirty_decay_ms:0,muzzy_decay_ms:0';
 
 /** Marks a process started by {@link relaunchWithAllocator}, so it does not start itself again. */
 const MARKER = 'KYCGATE_ALLOCATOR_ACTIVE';
@@ -40,14 +43,19 @@ export function findJemalloc(exists: (path: string) => boolean = existsSync): st
 
 /**
  * The environment a child process needs to run on jemalloc, or null when it should not (not Linux,
- * `KYCGATE_ALLOCATOR=system`, the library is missing, or this process is that child already).
+ * `KYCGATE_ALLOCATOR=system`, the library is missing, or this process is that child already). Throws a
+ * `ConfigError` for any other value of `KYCGATE_ALLOCATOR`.
  */
 export function jemallocEnv(
   env: NodeJS.ProcessEnv = process.env,
   options: { platform?: NodeJS.Platform; exists?: (path: string) => boolean } = {},
 ): NodeJS.ProcessEnv | null {
+  const setting = env.KYCGATE_ALLOCATOR ?? 'auto';
+  if (setting !== 'auto' && setting !== 'system') {
+    throw new ConfigError([`KYCGATE_ALLOCATOR must be auto or system (got "${setting}")`]);
+  }
   if ((options.platform ?? process.platform) !== 'linux') return null;
-  if (env[MARKER] || env.KYCGATE_ALLOCATOR === 'system') return null;
+  if (env[MARKER] || setting === 'system') return null;
   if (/libjemalloc/.test(env.LD_PRELOAD ?? '')) return null;
   const library = findJemalloc(options.exists);
   if (!library) return null;

@@ -34,4 +34,10 @@ describe('jemalloc for serve, worker and analyze', () => {
     expect(jemallocEnv({}, { platform: 'darwin', exists: installed })).toBeNull();
     expect(activeAllocator({})).toBe('system');
   });
+
+  it('names a bad KYCGATE_ALLOCATOR instead of guessing', () => {
+    expect(() =>
+      jemallocEnv({ KYCGATE_ALLOCATOR: 'tcmalloc' }, { platform: 'linux', exists: installed }),
+    ).toThrow('KYCGATE_ALLOCATOR must be auto or system (got "tcmalloc")');
+  });
 });
