@@ -663,8 +663,8 @@ Field columns: the share of documents whose MRZ is in the image (\`MRZ docs\`) w
 equals the truth exactly — document number, surname and given names (in MRZ form: transliterated, as the
 MRZ holds them), date of birth, expiry date, nationality, sex. \`all 7\`: all seven exact; \`MRZ lines\`:
 every MRZ line read exactly as printed (every MRZ field, check digits included). Driver licences, non-documents
-and the MRZ-less side of ID cards have no MRZ in the image and are not counted there: the analyzer does not
-read the printed zone yet. \`decided ok\`: the decision (accept, review, or the rejection reason) equals the
+and the MRZ-less side of ID cards have no MRZ in the image and are not counted there (their printed zone and
+barcode count through the decisions). \`decided ok\`: the decision (accept, review, or the rejection reason) equals the
 ground truth's \`expected\` outcome; \`neg ok\`/\`neg accepted\`: negative cases (every case but \`valid\`)
 decided correctly, and accepted (the goal is none). Blurry, dark, small and cut-off captures are all valid
 documents that must be rejected as unreadable / not open.
@@ -718,11 +718,23 @@ The growth after loading was not a leak of tensors (Human's \`tf.memory().numTen
 memory kept for reuse: onnxruntime's arena sized by the largest band, libvips' operation cache, glibc's
 per-thread malloc arenas (libvips, onnxruntime and libuv threads each get one and return little to the
 system), and glibc's dynamic mmap threshold (once a large decoded image is freed, glibc raises the threshold
-and serves the next ones from a heap that cannot shrink). The first two are fixed in code; the glibc ones are
-environment settings of the worker process. \`MALLOC_ARENA_MAX=2\` costs no measurable CPU: run
-\`kycgate worker\` with it (README, "Command line"). A fixed \`MALLOC_MMAP_THRESHOLD_\` keeps RSS flat but maps
-and zeroes every large buffer afresh: the same six 12-MP photos took 1.2–5.0 s instead of 1.0–3.3 s, so it is
-not recommended. The run above states what was set.
+and serves the next ones from a heap that cannot shrink). The first two are fixed in code. A fixed
+\`MALLOC_MMAP_THRESHOLD_\` keeps RSS flat but maps and zeroes every large buffer afresh: the same six 12-MP
+photos took 1.2–5.0 s instead of 1.0–3.3 s, so it is not used.
+
+The allocator is the remedy for the rest. glibc over longer runs (the same probe, one process, documents of
+every condition in turn; kernel VmHWM): with \`MALLOC_ARENA_MAX=2\` 996 MB after 80 documents and 1130 MB
+over this benchmark's 180. jemalloc returns freed pages to the system and keeps a few small arenas:
+
+| allocator, after 80 documents | VmHWM MB | RSS between documents MB |
+| --- | ---: | ---: |
+| glibc, \`MALLOC_ARENA_MAX=2\` | 996 | 860–920 |
+| jemalloc, default settings (freed pages kept 10 s) | 904 | 660–770 |
+| jemalloc, \`dirty_decay_ms:0,muzzy_decay_ms:0\` (what kycgate sets) | 821 | 620–710 |
+
+So \`kycgate serve\`, \`worker\` and \`analyze\` start themselves again with jemalloc preloaded where
+the library is installed (src/lib/allocator.ts; Debian's \`libjemalloc2\`), and this benchmark's workers do
+the same unless \`--allocator system\`. The run above states which allocator the workers had.
 
 ## Method
 
