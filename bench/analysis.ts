@@ -730,9 +730,12 @@ over this benchmark's 180. jemalloc returns freed pages to the system and keeps 
 | --- | ---: | ---: |
 | glibc, \`MALLOC_ARENA_MAX=2\` | 996 | 860–920 |
 | jemalloc, default settings (freed pages kept 10 s) | 904 | 660–770 |
-| jemalloc, \`dirty_decay_ms:0,muzzy_decay_ms:0\` (what kycgate sets) | 821 | 620–710 |
+| jemalloc, \`dirty_decay_ms:0,muzzy_decay_ms:0\` (freed pages returned at once: 3× the CPU per photo, not used) | 821 | 620–710 |
 
-So \`kycgate serve\`, \`worker\` and \`analyze\` start themselves again with jemalloc preloaded where
+kycgate sets \`background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0\`: freed pages go back after a
+second, so a worker waiting for its next document returns the last one's memory, while the buffers a
+document frees and allocates again are reused. On the same photos, jemalloc took some 15–20 % more CPU
+than glibc (measured alternately on a loaded machine: 4.1–4.8 s against 3.5–4.3 s per photo there). So \`kycgate serve\`, \`worker\` and \`analyze\` start themselves again with jemalloc preloaded where
 the library is installed (src/lib/allocator.ts; Debian's \`libjemalloc2\`), and this benchmark's workers do
 the same unless \`--allocator system\`. The run above states which allocator the workers had.
 

@@ -27,12 +27,13 @@ const JEMALLOC_PATHS = [
 ];
 
 /**
- * jemalloc's settings: give freed pages back to the system at once instead of after ten seconds. A
- * document's decoded images are tens of megabytes that are not reused before the next document; keeping
- * them raised the worker's peak RSS by about 80 MB over 80 documents (821 → 904 MB), and returning them costs
- * page faults only (docs/accuracy.md, "Memory").
+ * jemalloc's settings: purge freed pages after one second instead of ten, from a background thread, so
+ * a worker waiting for its next document gives the last one's memory back. Purging at once
+ * (`dirty_decay_ms:0`) kept RSS lowest but tripled the CPU time per document: onnxruntime and libvips free
+ * and allocate the same large buffers many times per document, and each reuse then faulted its pages in
+ * again (docs/accuracy.md, "Memory").
  */
-export const JEMALLOC_CONF = 'dirty_decay_ms:0,muzzy_decay_ms:0';
+export const JEMALLOC_CONF = 'background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0';
 
 /** Marks a process started by {@link relaunchWithAllocator}, so it does not start itself again. */
 const MARKER = 'KYCGATE_ALLOCATOR_ACTIVE';
