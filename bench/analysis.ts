@@ -70,6 +70,7 @@ import {
   type Summary,
 } from './lib/accuracy-report.ts';
 import { activeAllocator, jemallocEnv } from '../src/lib/allocator.ts';
+import { vizAccuracyTable } from './viz-accuracy.ts';
 import type { AnalyzeRequest, FromWorker, ToWorker, WorkerResult } from './lib/analysis-worker.ts';
 import { ADDRESS_SECTION_END, ADDRESS_SECTION_START, replaceAddressSection } from './address-accuracy.ts';
 
@@ -594,6 +595,14 @@ async function main(): Promise<void> {
   const goals = evaluateGoals(records, byCondition, runs);
   const { accuracy, speed } = tables([...summaries, overall], WORKER_COUNTS);
   const cases = caseTable(records);
+  const printed = vizAccuracyTable(
+    docs.flatMap((d) => {
+      const o = outcomes.get(d.index);
+      return o && 'result' in o
+        ? [{ truth: d.truth, condition: d.condition, printed: o.result.printed }]
+        : [];
+    }),
+  );
 
   const load = runs.flatMap((r) => r.ready.map((x) => ({ workers: r.workers, ...x })));
   const lines = [
@@ -608,6 +617,9 @@ async function main(): Promise<void> {
     '',
     'Decisions per case',
     textTable(cases),
+    '',
+    'Printed zone and licence barcode',
+    textTable(printed),
     '',
     `Model load per worker: ${load.map((l) => `${Math.round(l.loadMs)} ms + warm-up ${Math.round(l.warmMs)} ms (RSS ${Math.round(l.rss / 1e6)} MB)`).join('; ')}`,
     '',
@@ -670,6 +682,18 @@ decided correctly, and accepted (the goal is none). Blurry, dark, small and cut-
 documents that must be rejected as unreadable / not open.
 
 ${markdownTable(accuracy)}
+
+### Printed zone and licence barcode
+
+What the analyzer read outside the MRZ. \`VIZ docs\`: documents whose printed zone and portrait are in the
+image; \`surname\`, \`given\`: the printed names read exactly (as MRZ letters), over those documents;
+\`birth\`, \`expiry\`: the printed dates, over the VIZ documents without an MRZ in the image (with an MRZ
+only the names are read there); \`barcode\`: PDF417 symbols in the image decoded exactly; \`identified\`:
+documents without a visible MRZ that the barcode or the printed zone identified; \`tamper found\`:
+\`viz-mrz-mismatch\` cases whose printed zone was found to disagree; \`false tamper\`: other documents
+with a disagreement (the goal is none). Code: bench/viz-accuracy.ts.
+
+${markdownTable(printed)}
 
 ## Speed and memory
 

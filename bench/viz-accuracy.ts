@@ -2,12 +2,8 @@
  * Visual-zone (VIZ) and licence-barcode figures for bench/analysis.ts: what the analyzer read outside the
  * MRZ, against the ground truth, per capture condition.
  *
- * Wiring (two small edits, kept out of this file so the benchmark's owner decides where they go):
- * - bench/lib/analysis-worker.ts: add `printed: PrintedExtract | null` to `WorkerResult` and
- *   `printed: printedExtract(analysis.evidence),` to the object `analyzeOne` returns;
- * - bench/analysis.ts: `vizAccuracyTable(docs.flatMap((d) => { const o = outcomes.get(d.index); return o &&
- *   'result' in o ? [{ truth: d.truth, condition: d.condition, printed: o.result.printed }] : []; }))`
- *   gives `{ header, rows }` for `textTable` / `markdownTable`.
+ * bench/lib/analysis-worker.ts returns `printedExtract(analysis.evidence)` with each result, and
+ * bench/analysis.ts prints {@link vizAccuracyTable} with its other tables.
  *
  * Columns: `VIZ docs` documents whose printed zone and portrait are in the image; `surname`, `given` the
  * printed names read exactly (compared as MRZ letters: transliterated, no accents), over those documents;

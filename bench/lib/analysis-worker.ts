@@ -16,6 +16,7 @@ import { IdentityAnalyzer } from '../../src/analysis/identity/identity-analyzer.
 import { createMrzEngines } from '../../src/analysis/ocr/create-ocr-engine.ts';
 import { loadConfig } from '../../src/config.ts';
 import { DEFAULT_KYC_SETTINGS } from '../../src/modules/kyc-settings/default-kyc-settings.ts';
+import { printedExtract, type PrintedExtract } from '../viz-accuracy.ts';
 
 /** What the analyzer extracted, raw, for the parent to compare with the ground truth. */
 export interface ExtractedFields {
@@ -41,6 +42,8 @@ export interface WorkerResult {
   mrzLines: string[] | null;
   /** The PaddleOCR fallback was called for this document. */
   fallbackRan: boolean;
+  /** What was read outside the MRZ (printed zone, licence barcode), for bench/viz-accuracy.ts. */
+  printed: PrintedExtract | null;
 }
 
 export interface AnalyzeRequest {
@@ -165,6 +168,7 @@ async function main(): Promise<void> {
       },
       mrzLines: mrzInfo?.lines ?? null,
       fallbackRan: files.some((f) => f.mrz?.attempts.some((a) => a.engine !== mrz.fast.name) ?? false),
+      printed: printedExtract(analysis.evidence),
     };
   };
 
