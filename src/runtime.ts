@@ -99,3 +99,14 @@ export async function createDeps(config: Config, options: CreateDepsOptions = {}
   deps.jobs = createJobs(deps);
   return deps;
 }
+
+/**
+ * Frees what `createDeps` opened, once nothing uses it any more (after the HTTP server and the job loop
+ * have stopped): the analyzers' engines, the face engine of liveness sessions (shared with the identity
+ * analyzer; closing it twice is harmless), then the database.
+ */
+export async function closeDeps(deps: Deps): Promise<void> {
+  for (const analyzer of deps.analyzers.values()) await analyzer.close?.();
+  await deps.faceEngine?.close();
+  await deps.db.close();
+}
