@@ -14,11 +14,12 @@ import {
   cameraFrame,
   livenessCapture,
   livenessHead,
-  posedHead,
+  livenessScene,
   prepareLivenessFace,
   seededRandom,
   type LivenessFace,
 } from '../src/analysis/liveness/testing/liveness-frames.ts';
+import { isAnotherPerson } from '../src/analysis/face/selfie-quality.ts';
 import { samplePhotoPaths } from '../src/analysis/face/testing/synthetic-faces.ts';
 import { bearer, createTestApp, secret, type TestApp } from './helpers/app.ts';
 import { createRequest, gathererToken, submitDocument, uploadWithToken } from './helpers/kyc.ts';
@@ -27,20 +28,24 @@ import { createCustomer } from './helpers/tokens.ts';
 
 const engine = createHumanFaceEngine();
 let t: TestApp;
-/** The face that performs the moves (sample 5, leftmost face) and another person (sample 3, first). */
+/**
+ * The face that performs the moves (sample 6, third face from the left: every synthetic move registers
+ * on it, docs/face.md; sample 5's first face turns left by only 10.5–12.4° against the 12° threshold) and
+ * another person (sample 3, first).
+ */
 let face: LivenessFace;
 let otherHead: Buffer;
 let seed = 1;
 
-async function headOf(photoIndex: number, faceIndex: number): Promise<Buffer> {
+async function headOf(photoIndex: number, faceIndex: number, scene = false): Promise<Buffer> {
   const photo = await readFile(samplePhotoPaths()[photoIndex]!);
   const faces = (await engine.detect(photo)).sort((a, b) => a.box.x - b.box.x);
-  return livenessHead(photo, faces[faceIndex]!.box);
+  return (scene ? livenessScene : livenessHead)(photo, faces[faceIndex]!.box);
 }
 
 beforeAll(async () => {
   t = await createTestApp({}, { faceEngine: engine });
-  face = await prepareLivenessFace(engine, await headOf(4, 0));
+  face = await prepareLivenessFace(engine, await headOf(5, 2, true));
   otherHead = await headOf(2, 0);
 }, 120_000);
 afterAll(async () => {
@@ -117,7 +122,8 @@ describe('liveness sessions: the contract', () => {
       headers: secret(t.org),
     });
     expect(image.statusCode).toBe(200);
-    expect((await sharp(image.rawPayload).metadata()).width).toBe(640);
+    // The reference image is one of the frames as sent (480×640, a phone held upright).
+    expect(await sharp(image.rawPayload).metadata()).toMatchObject({ width: 480, height: 640 });
 
     const marked = await t.app.inject({
       method: 'GET',
@@ -333,16 +339,16 @@ describe('liveness sessions: bad input', () => {
         code: 'liveness-several-faces',
         frames: async () => {
           const random = seededRandom(seed++);
-          const left = await sharp(await posedHead(face, 'neutral'))
-            .resize({ height: 300 })
+          const left = await sharp(await headOf(5, 2))
+            .resize({ width: 220, height: 240, fit: 'cover' })
             .toBuffer();
-          const right = await sharp(otherHead).resize({ height: 300 }).toBuffer();
+          const right = await sharp(otherHead).resize({ width: 220, height: 240, fit: 'cover' }).toBuffer();
           const pair = await sharp({
-            create: { width: 620, height: 320, channels: 3, background: '#8a8f86' },
+            create: { width: 460, height: 260, channels: 3, background: '#8a8f86' },
           })
             .composite([
               { input: left, left: 0, top: 10 },
-              { input: right, left: 330, top: 10 },
+              { input: right, left: 240, top: 10 },
             ])
             .png()
             .toBuffer();
@@ -380,6 +386,47 @@ describe('liveness sessions: bad input', () => {
       failureReason: { code: 'liveness-steps-not-followed' },
     });
   }, 120_000);
+
+  it('follows a face as per-frame detection sees it, and does not count a neighbour cut by the frame’s edge', async () => {
+    // Another person leaning in at the right edge: a whole face, 55 % of it inside the frame.
+    const neighbour = await sharp(otherHead).resize({ height: 300 }).toBuffer();
+    const neighbourWidth = (await sharp(neighbour).metadata()).width;
+    const visible = Math.round(0.55 * neighbourWidth);
+    const cut = await sharp(neighbour).extract({ left: 0, top: 0, width: visible, height: 300 }).toBuffer();
+    // Following the face frame to frame finds what detection frame by frame finds (a fixed capture: rest,
+    // then a turn, the first frame of a new pose being where a followed box is most likely off).
+    const fixed = await livenessCapture(face, ['turn-right', 'blink', 'open-mouth'], { seed: 7 });
+    const sample: Buffer[] = [];
+    for (const frame of fixed.slice(0, 9)) {
+      sample.push(
+        await sharp(frame.bytes)
+          .composite([{ input: cut, left: 480 - visible, top: 150 }])
+          .jpeg({ quality: 85 })
+          .toBuffer(),
+      );
+    }
+    const followed = await engine.detectFrames(sample, { maxFaces: 2, describe: false });
+    for (const [i, bytes] of sample.entries()) {
+      const [alone] = (await engine.detect(bytes, { maxFaces: 2, describe: false })).sort(
+        (a, b) => b.box.width - a.box.width,
+      );
+      const [tracked] = [...followed[i]!].sort((a, b) => b.box.width - a.box.width);
+      // The followed box comes from the previous frame's mesh, not from the detector: a few pixels off.
+      const dx = tracked!.box.x + tracked!.box.width / 2 - (alone!.box.x + alone!.box.width / 2);
+      expect(Math.abs(dx), `frame ${i}`).toBeLessThan(0.1 * alone!.box.width);
+      // Fresh detection itself varies ≈ 1° frame to frame; following adds a few degrees at most.
+      expect(Math.abs(tracked!.pose.yaw - alone!.pose.yaw), `frame ${i}`).toBeLessThan(5);
+      expect(tracked!.inFrameShare).toBe(1);
+    }
+    // The neighbour is seen, as a partial face (its visible part under half the customer's face width,
+    // most of its mesh fitted inside the frame): not another person by the selfie gate's rule.
+    const partial = followed.flatMap((faces) => {
+      const main = [...faces].sort((a, b) => b.box.width - a.box.width)[0]!;
+      return faces.filter((f) => f !== main).map((f) => isAnotherPerson(main, f));
+    });
+    expect(partial.length).toBeGreaterThan(0);
+    expect(partial).not.toContain(true);
+  }, 90_000);
 
   it('fails a live face that is not the person of the selfie', async () => {
     const { request, token } = await livenessRequest();

@@ -39,6 +39,8 @@ export async function decodeRegion(
   image: Buffer,
   maxSidePx: number,
   region?: { left: number; top: number; width: number; height: number },
+  /** The oriented size of `image` when the caller knows it already (saves reading the header again). */
+  size?: ImageSize,
 ): Promise<DecodedRegion> {
   let pipeline = sharp(image).autoOrient();
   if (region) pipeline = pipeline.extract(region);
@@ -49,7 +51,7 @@ export async function decodeRegion(
     .raw()
     .toBuffer({ resolveWithObject: true });
   if (info.channels !== 3) throw new Error(`Expected 3 channels after decoding, got ${info.channels}`);
-  const sourceWidth = region?.width ?? (await orientedSize(image)).width;
+  const sourceWidth = region?.width ?? (size ?? (await orientedSize(image))).width;
   return {
     data,
     width: info.width,

@@ -6,7 +6,8 @@
  * What is checked, in order (the first failure is the reason):
  * 1. enough frames, time stamps increasing, the whole capture within the challenge's window;
  * 2. a still image repeated as frames: too few distinct frames (byte-identical), or no pixel change at all;
- * 3. per frame (detection, pose and mesh only, no embedding — ≈ 3× cheaper): exactly one face, and the same
+ * 3. per frame (detection, pose and mesh only, no embedding — ≈ 3× cheaper): one person (another face
+ *    counts as the selfie gate counts it: comparable size, not cut by the frame's edge), and the same
  *    face place to place (no jump of position or size between analysed frames);
  * 4. the moves, in the challenge's order: each requested move is seen after the previous one was done,
  *    and a deliberate move (turn, open mouth) was not already made before it was asked for — so a clip of
@@ -16,9 +17,14 @@
  *    must not be very low;
  * 7. the face matches each reference given (the selfie, the document portrait) at the request's threshold.
  *
- * Sampling: a 3-second capture at 10 fps is 30 frames; all of them at ≈ 60–100 ms would miss the 1.5 s
- * goal, so every `stride`-th frame is analysed first (≤ COARSE_FRAMES), and the rest only while a move is
- * still missing (a blink lasts 100–300 ms and falls between samples).
+ * Sampling: a 3-second capture at 10 fps is 30 frames; all of them at 60–115 ms CPU would miss the 1.5 s
+ * goal, so every `stride`-th frame is analysed first (≤ COARSE_FRAMES), and then, while a move is still
+ * missing, the frames from the previous move to the end of the capture in order, a few at a time,
+ * stopping as soon as it shows (a blink lasts 100–300 ms and falls between samples). A move that is not
+ * there fails the check without analysing the rest. The searched frames go to the engine in batches of
+ * neighbouring frames (`detectFrames`), so it can follow the face from one frame to the next instead of
+ * searching each afresh; the sampled frames, 0.4 s apart, are each analysed afresh (a followed box
+ * misreads a pose that changed since the previous frame).
  */
 import { createHash } from 'node:crypto';
 
@@ -27,6 +33,7 @@ import sharp from 'sharp';
 import type { CorrectionCode } from '../corrections.ts';
 import { CORRECTIONS } from '../corrections.ts';
 import type { DetectedFace, FaceEngine } from '../face/face-engine.ts';
+import { isAnotherPerson } from '../face/selfie-quality.ts';
 import type { LivenessStep } from './challenge.ts';
 
 export interface LivenessFrame {
@@ -68,17 +75,26 @@ export const MIN_LIVENESS_FRAMES = 6;
 const COARSE_FRAMES = 8;
 /** Yaw change from the starting pose that counts as a head turn, degrees (real turns give 20–40°). */
 export const TURN_MIN_DEG = 12;
-/** Mean openness of the eyes at most this share of the starting one (and the absolute bound): a blink. */
-const BLINK_RELATIVE = 0.6;
-const BLINK_ABSOLUTE = 0.22;
-/** Mouth openness (inner-lip gap / face height) that counts as open, and the least rise over the start. */
-const MOUTH_OPEN_MIN = 0.045;
-const MOUTH_OPEN_RISE = 0.02;
+/**
+ * A blink: both eyes closed against their own resting openness — each eye at most BLINK_EYE_RELATIVE of
+ * its rest and the two on average at most BLINK_MEAN_RELATIVE — while facing the camera (a turn narrows
+ * the far eye). Resting openness varies ±10 % frame to frame (camera noise, measured on the sample faces),
+ * so 0.7 is three times the noise; eyes closed by the fixtures measured 0–0.56 of rest, real closed
+ * eyes ≈ 0.3. One eye closed (a wink) or a squint of one eye is not a blink.
+ */
+const BLINK_EYE_RELATIVE = 0.7;
+const BLINK_MEAN_RELATIVE = 0.62;
+/**
+ * An open mouth: the inner-lip gap over the face height at least MOUTH_OPEN_MIN and MOUTH_OPEN_RISE above
+ * the resting one, while facing the camera. A dropped jaw gives 0.10–0.16 (closed: 0.00–0.07 — a smile
+ * showing teeth reaches 0.065); a mesh misread on a bent print mid-turn gave 0.061–0.065, which the earlier
+ * bounds (0.045 and +0.02) took for an open mouth.
+ */
+const MOUTH_OPEN_MIN = 0.08;
+const MOUTH_OPEN_RISE = 0.045;
 /** How much clearer a move must be to count as made too early (before it was asked for). */
 const CLEAR_MARGIN_DEG = 6;
 const CLEAR_MARGIN_MOUTH = 0.03;
-/** A second face at least this share of the main face's width is another person, not a reflection. */
-const SECOND_FACE_SHARE = 0.5;
 /** Share of analysed frames that may lack a face (a fast turn can lose the detector for a frame). */
 const MAX_FACELESS_SHARE = 0.34;
 /** Between analysed frames the face may move this share of its width, and change size by this factor. */
@@ -90,13 +106,21 @@ const MIN_DISTINCT_SHARE = 0.5;
 const STATIC_MEAN_DIFF = 0.6;
 /** Median anti-spoof score (`real`) below which the capture is taken for a screen or print. */
 const MIN_REAL_SCORE = 0.15;
+/** Frames searched per engine call while a move is missing (the engine follows the face within a batch). */
+const SEARCH_BATCH_FRAMES = 4;
+/** Longest side frames are decoded to for the engine (phone frames are 640×480; larger ones are reduced). */
+const FRAME_SIDE_PX = 640;
 
 interface FrameMeasure {
   index: number;
   ms: number;
   faces: number;
+  /** The customer's face: the largest one in the frame. */
   face: DetectedFace | null;
-  secondFaceShare: number;
+  /** Whether `face` carries its embedding (and anti-spoof scores). */
+  described: boolean;
+  /** Another person in the frame (see `isAnotherPerson`), for the evidence. */
+  otherPerson: { widthShare: number; inFrameShare: number } | null;
 }
 
 function fail(code: LivenessFailureCode, evidence: Record<string, unknown>): LivenessVerdict {
@@ -133,14 +157,29 @@ function meanAbsDiff(a: Buffer, b: Buffer): number {
   return sum / a.length;
 }
 
+/** The customer's face in a frame: the largest one (the nearest to the camera), whatever the scores. */
+function largestFace(faces: readonly DetectedFace[]): DetectedFace | null {
+  return faces.reduce<DetectedFace | null>(
+    (largest, f) => (largest && largest.box.width >= f.box.width ? largest : f),
+    null,
+  );
+}
+
 function centre(face: DetectedFace): [number, number] {
   return [face.box.x + face.box.width / 2, face.box.y + face.box.height / 2];
 }
 
 interface Baseline {
   yaw: number;
-  eyes: number;
+  /** Each eye's resting openness (the engine's left and right). */
+  eyes: { left: number; right: number };
   mouth: number;
+}
+
+/** Each eye's openness over its resting openness, or null when the engine gave none. */
+function eyeClosure(face: DetectedFace, base: Baseline): { left: number; right: number } | null {
+  if (!face.eyesOpen) return null;
+  return { left: face.eyesOpen.left / base.eyes.left, right: face.eyesOpen.right / base.eyes.right };
 }
 
 /**
@@ -155,13 +194,20 @@ function movesOf(face: DetectedFace, base: Baseline, clear = false): Set<Livenes
   // Human's yaw is positive when the subject turns to their own right in an unmirrored camera frame.
   if (turn <= -turnMin) moves.add('turn-left');
   if (turn >= turnMin) moves.add('turn-right');
-  if (face.eyesOpen) {
-    const eyes = (face.eyesOpen.left + face.eyesOpen.right) / 2;
-    if (eyes <= Math.min(BLINK_ABSOLUTE, BLINK_RELATIVE * base.eyes)) moves.add('blink');
+  const eyes = eyeClosure(face, base);
+  if (
+    eyes &&
+    Math.abs(turn) < TURN_MIN_DEG &&
+    Math.max(eyes.left, eyes.right) <= BLINK_EYE_RELATIVE &&
+    (eyes.left + eyes.right) / 2 <= BLINK_MEAN_RELATIVE
+  ) {
+    moves.add('blink');
   }
   const mouth = face.mouthOpen ?? 0;
   const rise = MOUTH_OPEN_RISE + (clear ? CLEAR_MARGIN_MOUTH : 0);
-  if (mouth >= Math.max(MOUTH_OPEN_MIN, base.mouth + rise)) moves.add('open-mouth');
+  if (Math.abs(turn) < TURN_MIN_DEG && mouth >= Math.max(MOUTH_OPEN_MIN, base.mouth + rise)) {
+    moves.add('open-mouth');
+  }
   return moves;
 }
 
@@ -236,29 +282,66 @@ export async function verifyLiveness(
 
   // 3. Faces, frame by frame (coarse pass first).
   const measures = new Map<number, FrameMeasure>();
-  const measure = async (index: number): Promise<FrameMeasure> => {
-    const known = measures.get(index);
-    if (known) return known;
-    const faces = await engine.detect(frames[index]!.bytes, { maxFaces: 2, describe: false });
-    const [face, second] = faces;
-    const result: FrameMeasure = {
-      index,
-      ms: frames[index]!.ms,
-      faces: faces.length,
-      face: face ?? null,
-      secondFaceShare: face && second ? second.box.width / face.box.width : 0,
-    };
-    measures.set(index, result);
-    return result;
+  // The eyes are refined (Human's iris model, ≈ 25 % of a frame) only when a blink is asked for.
+  const options = { maxFaces: 2, describe: false, eyes: steps.includes('blink'), maxSidePx: FRAME_SIDE_PX };
+  /**
+   * `consecutive`: the frames follow each other (the engine may follow the face from one to the next).
+   * `describe`: frames to analyse with the embedding too (the first and the last of the first pass).
+   */
+  const measure = async (
+    indices: number[],
+    consecutive: boolean,
+    describe: ReadonlySet<number> = new Set(),
+  ): Promise<FrameMeasure[]> => {
+    const wanted = indices.filter((i) => !measures.has(i));
+    const images = wanted.map((i) => frames[i]!.bytes);
+    const follow = consecutive && engine.detectFrames !== undefined && describe.size === 0;
+    const found = follow ? await engine.detectFrames!(images, options) : [];
+    // One at a time: the engine runs one frame at a time anyway, and decoding frames in parallel only
+    // adds threads fighting for the same core (CPU time is the budget).
+    for (const [n, image] of (follow ? [] : images).entries()) {
+      const described = describe.has(wanted[n]!);
+      found.push(
+        await engine.detect(image, described ? { ...options, describe: true, eyes: true } : options),
+      );
+    }
+    for (const [n, index] of wanted.entries()) {
+      const faces = found[n]!;
+      const face = largestFace(faces);
+      const other = face ? faces.find((f) => f !== face && isAnotherPerson(face, f)) : undefined;
+      measures.set(index, {
+        index,
+        ms: frames[index]!.ms,
+        faces: faces.length,
+        face,
+        described: describe.has(index) && face !== null && face.embedding.length > 0,
+        otherPerson:
+          face && other
+            ? {
+                widthShare: round(other.box.width / face.box.width, 2),
+                inFrameShare: round(other.inFrameShare ?? 1, 2),
+              }
+            : null,
+      });
+    }
+    return indices.map((i) => measures.get(i)!);
   };
   const stride = Math.max(1, Math.ceil(frames.length / COARSE_FRAMES));
-  for (let i = 0; i < frames.length; i += stride) await measure(i);
-  await measure(frames.length - 1);
+  const coarseIndices: number[] = [];
+  for (let i = 0; i < frames.length; i += stride) coarseIndices.push(i);
+  if (coarseIndices.at(-1) !== frames.length - 1) coarseIndices.push(frames.length - 1);
+  // The first and the last frame are usually at rest, facing the camera: their embeddings, computed in
+  // the same pass, serve the same-person check (step 5) without analysing them twice.
+  await measure(coarseIndices, false, new Set([0, frames.length - 1]));
 
   const sorted = () => [...measures.values()].sort((a, b) => a.index - b.index);
   const facesCheck = (): LivenessFailureCode | null => {
     const list = sorted();
-    if (list.some((m) => m.secondFaceShare >= SECOND_FACE_SHARE)) return 'liveness-several-faces';
+    const crowded = list.find((m) => m.otherPerson);
+    if (crowded) {
+      evidence.otherPerson = { ms: crowded.ms, ...crowded.otherPerson };
+      return 'liveness-several-faces';
+    }
     const faceless = list.filter((m) => !m.face).length;
     if (faceless > MAX_FACELESS_SHARE * list.length || !list[0]!.face) return 'liveness-no-face';
     let previous: FrameMeasure | undefined;
@@ -281,54 +364,68 @@ export async function verifyLiveness(
   let facesFailure = facesCheck();
   if (facesFailure) return done(fail(facesFailure, { ...evidence, analysedFrames: measures.size }));
 
-  // The resting pose: medians over the first pass. Most of a capture is spent facing the camera between
-  // moves (the gatherer asks for it), so a median is robust to the moves themselves and to one noisy frame.
+  // The resting pose, from the first pass: the frames facing the camera with the mouth closed (outside
+  // the turns and the open mouth), each measure's median over them — most of a capture is spent at rest
+  // between moves (the gatherer asks for it), and a median ignores a blink caught in passing.
   const coarse = sorted().filter((m) => m.face);
-  const openFaces = coarse.filter((m) => m.face?.eyesOpen);
-  const base: Baseline = {
-    yaw: median(coarse.map((m) => m.face!.pose.yaw)),
-    eyes: median(
-      openFaces.map((m) => (m.face!.eyesOpen!.left + m.face!.eyesOpen!.right) / 2).filter((v) => v > 0),
-    ),
-    mouth: median(coarse.map((m) => m.face!.mouthOpen ?? 0)),
+  const roughYaw = median(coarse.map((m) => m.face!.pose.yaw));
+  const roughMouth = median(coarse.map((m) => m.face!.mouthOpen ?? 0));
+  const resting = coarse.filter(
+    (m) =>
+      Math.abs(m.face!.pose.yaw - roughYaw) < TURN_MIN_DEG / 2 &&
+      (m.face!.mouthOpen ?? 0) < roughMouth + MOUTH_OPEN_RISE / 2,
+  );
+  const rest = resting.length >= 2 ? resting : coarse;
+  const restingEye = (side: 'left' | 'right') => {
+    const value = median(rest.flatMap((m) => (m.face!.eyesOpen ? [m.face!.eyesOpen[side]] : [])));
+    return Number.isFinite(value) && value > 0 ? value : 0.35;
   };
-  if (!Number.isFinite(base.eyes)) base.eyes = 0.35;
+  const base: Baseline = {
+    yaw: median(rest.map((m) => m.face!.pose.yaw)),
+    eyes: { left: restingEye('left'), right: restingEye('right') },
+    mouth: median(rest.map((m) => m.face!.mouthOpen ?? 0)),
+  };
 
-  // 4. The moves. While one is missing, the frames not analysed yet between the previous move and the
-  // next one seen are analysed in order, stopping as soon as it shows.
+  // 4. The moves. While one is missing, the frames not analysed yet from the previous move to the end of
+  // the capture are analysed in order, a batch at a time, stopping as soon as it shows; when it is not
+  // there at all the capture fails (nothing after it could make it pass).
   let result = matchSteps(steps, sorted(), base);
   for (;;) {
     const missing = result.seenAt.indexOf(null);
     if (missing === -1) break;
     const from = missing === 0 ? 0 : result.seenAt[missing - 1]! + 1;
-    const next = result.seenAt.slice(missing + 1).find((i) => i !== null);
-    const to = next ?? frames.length;
+    // Where the next step was seen first (the move is most likely before it), then on to the end.
+    const next = result.seenAt.slice(missing + 1).find((i) => i !== null) ?? frames.length;
+    const pending: number[] = [];
+    for (let i = from; i < next; i++) if (!measures.has(i)) pending.push(i);
+    for (let i = next; i < frames.length; i++) if (!measures.has(i)) pending.push(i);
     let found = false;
-    for (let i = from; i < to && !found; i++) {
-      if (measures.has(i)) continue;
-      const m = await measure(i);
-      found = m.face !== null && movesOf(m.face, base).has(steps[missing]!);
+    for (let start = 0; start < pending.length && !found; start += SEARCH_BATCH_FRAMES) {
+      const indices = pending.slice(start, start + SEARCH_BATCH_FRAMES);
+      const close = indices.every((v, k) => k === 0 || v - indices[k - 1]! <= 2);
+      const batch = await measure(indices, close);
+      found = batch.some((m) => m.face !== null && movesOf(m.face, base).has(steps[missing]!));
     }
-    const again = matchSteps(steps, sorted(), base);
-    if (!found && again.seenAt.indexOf(null) === missing) {
-      // Nothing left to look at for this step: analyse the rest once, for the evidence and the order check.
-      for (let i = 0; i < frames.length; i++) await measure(i);
-      result = matchSteps(steps, sorted(), base);
-      break;
-    }
-    result = again;
+    result = matchSteps(steps, sorted(), base);
+    if (!found) break;
   }
   facesFailure = facesCheck();
   if (facesFailure) return done(fail(facesFailure, { ...evidence, analysedFrames: measures.size }));
   evidence.analysedFrames = measures.size;
-  evidence.baseline = { yaw: round(base.yaw, 1), eyes: round(base.eyes), mouth: round(base.mouth) };
+  evidence.baseline = {
+    yaw: round(base.yaw, 1),
+    eyes: { left: round(base.eyes.left), right: round(base.eyes.right) },
+    mouth: round(base.mouth),
+  };
   evidence.stepsSeenAt = result.seenAt.map((i) => (i === null ? null : frames[i]!.ms));
   evidence.poses = sorted().map((m) =>
     m.face
       ? {
           ms: m.ms,
           yaw: round(m.face.pose.yaw, 1),
-          eyes: m.face.eyesOpen ? round((m.face.eyesOpen.left + m.face.eyesOpen.right) / 2) : null,
+          eyes: m.face.eyesOpen
+            ? { left: round(m.face.eyesOpen.left), right: round(m.face.eyesOpen.right) }
+            : null,
           mouth: round(m.face.mouthOpen ?? 0),
         }
       : { ms: m.ms, face: false },
@@ -355,17 +452,18 @@ export async function verifyLiveness(
   const withFace = sorted().filter((m) => m.face);
   const third = frames.length / 3;
   const ends = [withFace.filter((m) => m.index < third), withFace.filter((m) => m.index >= 2 * third)];
-  const picks = ends
-    .map((group) =>
-      [...group].sort(
-        (a, b) => Math.abs(a.face!.pose.yaw - base.yaw) - Math.abs(b.face!.pose.yaw - base.yaw),
-      ),
-    )
-    .map((group) => group[0])
-    .filter((m): m is FrameMeasure => m !== undefined);
+  const frontal = (m: FrameMeasure) => Math.abs(m.face!.pose.yaw - base.yaw);
   const described: { index: number; face: DetectedFace }[] = [];
-  for (const pick of picks) {
-    const [face] = await engine.detect(frames[pick.index]!.bytes, { maxFaces: 1 });
+  for (const group of ends) {
+    // The frame described in the first pass when it faces the camera, else the most frontal one.
+    const ready = group.find((m) => m.described && frontal(m) < TURN_MIN_DEG / 2);
+    if (ready) {
+      described.push({ index: ready.index, face: ready.face! });
+      continue;
+    }
+    const pick = [...group].sort((a, b) => frontal(a) - frontal(b))[0];
+    if (!pick) continue;
+    const face = largestFace(await engine.detect(frames[pick.index]!.bytes, { maxFaces: 2 }));
     if (face) described.push({ index: pick.index, face });
   }
   if (described.length === 0) return done(fail('liveness-no-face', evidence));
