@@ -11,7 +11,6 @@ import { findOrganization } from '../organizations/create-organization.ts';
 import { ReviewerInput } from './reviewers.schemas.ts';
 import { createReviewer } from './save-reviewer.ts';
 
-
 async function readFirstLine(input: NodeJS.ReadableStream): Promise<string> {
   let text = '';
   for await (const chunk of input) {
