@@ -54,8 +54,10 @@ afterAll(async () => {
 });
 
 function startWorkerProcess(): ChildProcess {
+  // The system allocator: on jemalloc the command would run as a child of this process (src/lib/allocator.ts),
+  // and the test must SIGKILL the very process that holds the lease.
   const child = spawn(process.execPath, ['bin/kycgate.js', 'worker'], {
-    env: { ...process.env, ...env, PUBLIC_URL: 'http://kycgate.test' },
+    env: { ...process.env, ...env, PUBLIC_URL: 'http://kycgate.test', KYCGATE_ALLOCATOR: 'system' },
     stdio: 'ignore',
   });
   children.push(child);
