@@ -177,7 +177,7 @@ async function readPdfText(bytes: Buffer): Promise<{ lines: TextLine[]; facts: P
 }
 
 async function ocrLines(engine: OcrEngine, image: NormalizedImage): Promise<TextLine[]> {
-  const small = await sharp(image.jpeg)
+  const small = await sharp(image.encoded)
     .resize({ width: OCR_MAX_SIDE, height: OCR_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
     .jpeg({ quality: 90 })
     .toBuffer();

@@ -113,6 +113,11 @@ export interface DetectOptions {
    * Default true. False is ≈ 25 % cheaper per frame; `eyesOpen` is then coarse.
    */
   eyes?: boolean;
+  /**
+   * The passive anti-spoof and liveness scores (`real`, `live`): two more models per face. Default: as
+   * `describe`. A document's portrait is a print by nature and needs neither.
+   */
+  antispoof?: boolean;
 }
 
 export interface DetectFramesOptions extends DetectOptions {

@@ -114,10 +114,16 @@ export interface HumanFaceEngineOptions {
   maxInputSidePx?: number;
 }
 
-/** What a pass computes besides detection, pose and mesh (DetectOptions `describe` and `eyes`). */
+/** What a pass computes besides detection, pose and mesh (DetectOptions `describe`, `eyes` and `antispoof`). */
 interface Work {
   describe: boolean;
   eyes: boolean;
+  antispoof: boolean;
+}
+
+function workOf(options: DetectOptions): Work {
+  const describe = options.describe ?? true;
+  return { describe, eyes: options.eyes ?? true, antispoof: options.antispoof ?? describe };
 }
 
 interface InternalFace extends DetectedFace {
@@ -315,7 +321,7 @@ export class HumanFaceEngine implements FaceEngine {
   async detect(image: Buffer, options: DetectOptions = {}): Promise<DetectedFace[]> {
     const human = await this.load();
     const maxFaces = options.maxFaces ?? DEFAULT_MAX_FACES;
-    const work: Work = { describe: options.describe ?? true, eyes: options.eyes ?? true };
+    const work = workOf(options);
     const size = await orientedSize(image);
     const whole = await decodeRegion(image, this.maxInputSidePx, undefined, size);
     let faces = await this.run(human, whole, size, maxFaces, work);
@@ -339,7 +345,7 @@ export class HumanFaceEngine implements FaceEngine {
   ): Promise<DetectedFace[][]> {
     const human = await this.load();
     const maxFaces = options.maxFaces ?? DEFAULT_MAX_FACES;
-    const work: Work = { describe: options.describe ?? true, eyes: options.eyes ?? true };
+    const work = workOf(options);
     const maxSide = Math.min(options.maxSidePx ?? this.maxInputSidePx, this.maxInputSidePx);
     const decoded: { size: ImageSize; region: DecodedRegion }[] = [];
     for (const image of images) {
@@ -435,8 +441,8 @@ export class HumanFaceEngine implements FaceEngine {
           },
           iris: { enabled: work.eyes },
           description: { enabled: work.describe },
-          antispoof: { enabled: work.describe },
-          liveness: { enabled: work.describe },
+          antispoof: { enabled: work.antispoof },
+          liveness: { enabled: work.antispoof },
         },
       });
     } finally {

@@ -148,10 +148,10 @@ export function printedSpellingFindings(
 async function documentCrop(side: Side): Promise<Buffer> {
   const image = side.image!;
   const box = side.quality?.cutOff.documentBox;
-  if (!box || (box.width >= 0.95 && box.height >= 0.95)) return image.jpeg;
+  if (!box || (box.width >= 0.95 && box.height >= 0.95)) return image.encoded;
   const left = Math.floor(box.left * image.width);
   const top = Math.floor(box.top * image.height);
-  return sharp(image.jpeg)
+  return sharp(image.encoded)
     .extract({
       left,
       top,
@@ -230,7 +230,7 @@ export class IdentityAnalyzer implements Analyzer {
     timings.normalizeMs = (timings.normalizeMs ?? 0) + performance.now() - started;
     side.quality = assessQuality(side.image);
     started = performance.now();
-    side.mrz = await readMrz(side.image.jpeg, this.options.mrz, {
+    side.mrz = await readMrz(side.image.encoded, this.options.mrz, {
       now,
       ...(customer.lastName && customer.firstName
         ? {
@@ -273,7 +273,15 @@ export class IdentityAnalyzer implements Analyzer {
     if (faceEngine) {
       const faceStarted = performance.now();
       for (const side of portraitSides) {
-        const found = await faceEngine.detect(side.image!.jpeg, { maxFaces: 2, findSmallFaces: true });
+        // The portrait's embedding only serves the selfie comparison below (a liveness session compares
+        // against the stored portrait crop); its eyes and anti-spoof scores serve nothing on a print.
+        const found = await faceEngine.detect(side.image!.encoded, {
+          maxFaces: 2,
+          findSmallFaces: true,
+          describe: Boolean(selfieFile),
+          eyes: false,
+          antispoof: false,
+        });
         // A face far smaller than a portrait on the document (a pattern, a printed figure) is not one.
         const box = side.quality?.cutOff.documentBox;
         const minWidth = PORTRAIT_MIN_SHARE_OF_DOCUMENT * (box ? box.width : 1) * side.image!.width;
@@ -581,7 +589,7 @@ export class IdentityAnalyzer implements Analyzer {
     const artifacts: Analysis['artifacts'] = [];
     let portraitHash: string | null = null;
     if (portrait) {
-      const crop = await cropPortrait(portrait.side.image!.jpeg, portrait.face);
+      const crop = await cropPortrait(portrait.side.image!.encoded, portrait.face);
       artifacts.push({ name: 'portrait.jpg', mime: 'image/jpeg', bytes: crop });
       // Two people's cards of one design hash alike as a whole; their portraits do not (duplicates.ts).
       if (!portrait.people) portraitHash = await perceptualHash(crop);

@@ -523,7 +523,7 @@ export async function locateMrz(image: Buffer, options: LocateOptions = {}): Pro
  * pitch), and the run with the most text wins — so a document edge or desk texture further out, which
  * the widened sampling window may now include, is left out.
  */
-function textColumns(
+export function textColumns(
   mask: Uint8Array,
   w: number,
   top: number,

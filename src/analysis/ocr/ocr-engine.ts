@@ -54,6 +54,11 @@ export interface OcrEngine {
   readonly version: string;
   /** `image`: an encoded image (PNG/JPEG) that sharp can read. */
   recognize(image: Buffer, options?: OcrRecognizeOptions): Promise<OcrResult>;
+  /**
+   * Optional: recognition alone on `image`, one text line already cut out by the caller (no text
+   * detection, no layout analysis). Engines whose detection is the costly part offer it.
+   */
+  recognizeLine?(image: Buffer): Promise<OcrLine>;
   close(): Promise<void>;
 }
 

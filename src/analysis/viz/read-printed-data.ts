@@ -30,7 +30,7 @@ import { readViz, type VizReading } from './read-viz.ts';
 export interface PrintedDataSide {
   fileId: string;
   /** The upright working image (JPEG) and its size; absent when the file could not be decoded. */
-  image?: { jpeg: Buffer; width: number; height: number };
+  image?: { encoded: Buffer; width: number; height: number };
   /** An MRZ was read on this side (no barcode is looked for there). */
   hasMrz: boolean;
 }
@@ -64,7 +64,7 @@ export async function readPrintedData(input: PrintedDataInput): Promise<PrintedD
   let barcode: PrintedData['barcode'] = null;
   for (const side of input.sides) {
     if (side.hasMrz || !side.image) continue;
-    const reading = await readPdf417(side.image.jpeg, { maxPixels: input.maxPixels });
+    const reading = await readPdf417(side.image.encoded, { maxPixels: input.maxPixels });
     if (reading) {
       barcode = { fileId: side.fileId, reading, licence: parseAamva(reading.text) };
       if (barcode.licence) break;
@@ -78,7 +78,7 @@ export async function readPrintedData(input: PrintedDataInput): Promise<PrintedD
   if (input.engine && input.portrait && portraitSide?.image) {
     const licence = barcode?.licence;
     viz = await readViz(
-      portraitSide.image.jpeg,
+      portraitSide.image.encoded,
       portraitSide.image,
       { face: input.portrait.face },
       input.engine,
