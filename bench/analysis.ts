@@ -756,12 +756,42 @@ over this benchmark's 180. jemalloc returns freed pages to the system and keeps 
 | jemalloc, default settings (freed pages kept 10 s) | 904 | 660–770 |
 | jemalloc, \`dirty_decay_ms:0,muzzy_decay_ms:0\` (freed pages returned at once: 3× the CPU per photo, not used) | 821 | 620–710 |
 
-kycgate sets \`background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0\`: freed pages go back after a
-second, so a worker waiting for its next document returns the last one's memory, while the buffers a
-document frees and allocates again are reused. On the same photos, jemalloc took some 15–20 % more CPU
-than glibc (measured alternately on a loaded machine: 4.1–4.8 s against 3.5–4.3 s per photo there). So \`kycgate serve\`, \`worker\` and \`analyze\` start themselves again with jemalloc preloaded where
-the library is installed (src/lib/allocator.ts; Debian's \`libjemalloc2\`), and this benchmark's workers do
-the same unless \`--allocator system\`. The run above states which allocator the workers had.
+kycgate sets \`background_thread:true,dirty_decay_ms:10000,muzzy_decay_ms:0\`: freed pages go back ten
+seconds after their last use, from a background thread, while the buffers a document frees and allocates
+again are reused. A one-second delay (used before) bought nothing once the OCR engine stopped building its
+inputs in JavaScript arrays (next section) and cost CPU: alternately on the 20 photos, 1.75–1.79 s at p50
+against 1.59–1.71 s with ten seconds, peak RSS 0.70–0.72 GB both. glibc (\`--allocator system\`) was a little
+cheaper again (1.55–1.58 s) but its RSS reached 1.09–1.10 GB on the same 20 photos. So \`kycgate serve\`,
+\`worker\` and \`analyze\` start themselves again with jemalloc preloaded where the library is installed
+(src/lib/allocator.ts; Debian's \`libjemalloc2\`), and this benchmark's workers do the same unless
+\`--allocator system\`. The run above states which allocator the workers had.
+
+## Speed: where the time goes
+
+Measured on 2026-11-22 with \`node --cpu-prof\` and per-thread CPU time (\`/proc/self/task\`) over the 20
+photos. CPU time on this 2-vCPU machine varied by ±10–20 % between identical runs, so changes were kept on
+alternating runs or on the work they remove, not on one benchmark figure.
+
+- **PaddleOCR's glue.** \`@gutenye/ocr-node\` built each input tensor through JavaScript arrays
+  (\`push\`, then a spread of three planes) and decoded each output with a copy per time step: about a
+  quarter of the engine's CPU, and much of the JavaScript heap. src/analysis/ocr/paddle-engine.ts now runs
+  the same pipeline on typed arrays: identical text and boxes on 23 of 23 test inputs, −18 % CPU.
+- **The MRZ fallback reads rows, not the band.** The locator knows the band's rows; the recognition model
+  alone reads each (0.28 against 0.52 s of CPU per band), and the detector runs only when that reading
+  fails its check digits or comes out at the wrong length (a dropped letter in a name is otherwise padded
+  unnoticed). Alone on the benchmark's bands (parsed and repaired, against the truth): rows 46 of 54, whole
+  band 43 of 54; but on blurred bands the whole band read better (11 against 8 of 14), hence the order.
+- **The document portrait** is detected without the iris, anti-spoof and liveness models, and without the
+  embedding unless a selfie is analysed with it (a liveness session compares with the stored portrait
+  crop): face stage 0.38 → 0.21 s.
+- **One decode in normalisation**: the working JPEG and the grayscale copy are made from the same pixels.
+- **Tried, not kept:** a 2000-px working image (JPEG shrink-on-load; the working image is 2600 px) cut
+  the CPU per photo by a fifth to a quarter, but the MRZ of 2 of the 10 glare photos then read wrong (one
+  check digit passed by chance over a misread S); sampling the band from the upload instead gave the time
+  back. An uncompressed working image (TIFF) decoded faster but moved the printed-zone readings
+  (test/viz-read.test.ts lost a tampered surname).
+- **Left:** garbage collection (≈ 0.1 s per photo: V8 collects when the external memory of decoded
+  images grows, several times per document) and Human's wasm backend (≈ 0.15 s).
 
 ## Method
 

@@ -27,13 +27,15 @@ const JEMALLOC_PATHS = [
 ];
 
 /**
- * jemalloc's settings: purge freed pages after one second instead of ten, from a background thread, so
- * a worker waiting for its next document gives the last one's memory back. Purging at once
- * (`dirty_decay_ms:0`) kept RSS lowest but tripled the CPU time per document: onnxruntime and libvips free
- * and allocate the same large buffers many times per document, and each reuse then faulted its pages in
- * again (docs/accuracy.md, "Memory").
+ * jemalloc's settings: freed pages are purged from a background thread ten seconds after their last use
+ * (jemalloc's default delay, stated here), and muzzy pages at once. A shorter delay cost CPU for no RSS
+ * gained once the OCR engine stopped building its inputs in JavaScript arrays: one second, measured
+ * alternately on the benchmark's 20 photos, took 1.75–1.79 s of CPU per photo at p50 against 1.59–1.71 s,
+ * at the same peak RSS (0.70–0.72 GB). Purging at once (`dirty_decay_ms:0`) kept RSS lowest but tripled the
+ * CPU time per document: onnxruntime and libvips free and allocate the same large buffers many times per
+ * document, and each reuse then faulted its pages in again (docs/accuracy.md, "Memory").
  */
-export const JEMALLOC_CONF = 'background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0';
+export const JEMALLOC_CONF = 'background_thread:true,dirty_decay_ms:10000,muzzy_decay_ms:0';
 
 /** Marks a process started by {@link relaunchWithAllocator}, so it does not start itself again. */
 const MARKER = 'KYCGATE_ALLOCATOR_ACTIVE';

@@ -11,6 +11,11 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
 
+/**
+ * 2000 px was measured too (2026-11-22, docs/accuracy.md "Speed"): JPEG shrink-on-load decodes a 12-MP photo
+ * at half size and every stage after it handles fewer pixels, a fifth to a quarter less CPU per photo, but
+ * the MRZ of 2 of the benchmark's 10 glare photos then read wrong. Not worth it.
+ */
 export const WORK_MAX_SIDE = 2600;
 export const GRAY_MAX_SIDE = 800;
 const PDF_MAX_SIDE = 2400;
@@ -114,11 +119,14 @@ export async function normalizeImage(
     const sourceWidth = (swap ? meta.height : meta.width) ?? 0;
     const sourceHeight = (swap ? meta.width : meta.height) ?? 0;
     const upright = image.rotate().removeAlpha().toColourspace('srgb');
-    const { data: encoded, info } = await upright
+    // Decoded once: the JPEG and the grayscale copy are both made from these pixels.
+    const { data: pixels, info } = await upright
       .resize({ width: WORK_MAX_SIDE, height: WORK_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
-      .jpeg({ quality: 92 })
+      .raw()
       .toBuffer({ resolveWithObject: true });
-    const grayOut = await sharp(encoded)
+    const raw = { raw: { width: info.width, height: info.height, channels: info.channels } };
+    const encoded = await sharp(pixels, raw).jpeg({ quality: 92 }).toBuffer();
+    const grayOut = await sharp(pixels, raw)
       .resize({ width: GRAY_MAX_SIDE, height: GRAY_MAX_SIDE, fit: 'inside', withoutEnlargement: true })
       .greyscale()
       .raw()

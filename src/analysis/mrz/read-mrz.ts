@@ -36,6 +36,7 @@ import {
   cleanMrzText,
   extractMrzLines,
   fitLineLength,
+  MRZ_FORMAT_SHAPES,
   MRZ_LAYOUTS,
   parseMrz,
   type FieldValidity,
@@ -49,7 +50,11 @@ import {
 import { isCheckDigitValid } from './check-digit.ts';
 import { KNOWN_STATE_CODES } from './state-codes.ts';
 
-export type MrzVariant = 'normalized' | 'binarized' | 'upscaled' | 'vote';
+/**
+ * How a band was read: `normalized` (contrast-stretched), `binarized`, `upscaled` — the whole band;
+ * `lines` — its rows one by one (the fallback engine's recognizer alone); `vote` — combined readings.
+ */
+export type MrzVariant = 'normalized' | 'binarized' | 'upscaled' | 'lines' | 'vote';
 
 export interface MrzAttempt {
   engine: string;
@@ -411,7 +416,7 @@ function binarize(img: GrayImage): GrayImage {
   return { data: out, width: img.width, height: img.height };
 }
 
-async function variantPng(band: GrayImage, variant: Exclude<MrzVariant, 'vote'>): Promise<Buffer> {
+async function variantPng(band: GrayImage, variant: Exclude<MrzVariant, 'vote' | 'lines'>): Promise<Buffer> {
   const norm = normalizeContrast(band);
   if (variant === 'normalized') return grayToPng(norm);
   if (variant === 'binarized') return grayToPng(binarize(norm));
@@ -520,7 +525,7 @@ async function runOcr(
   now: Date | undefined,
   /** Read these lines one by one with `engine.recognizeLine` instead of the whole band. */
   lines?: GrayImage[],
-): Promise<{ attempt: MrzAttempt; parsed: MrzParseResult | null; doubts: Set<string> }> {
+): Promise<{ attempt: MrzAttempt; parsed: MrzParseResult | null; doubts: Set<string>; exact: boolean }> {
   const started = performance.now();
   let result: { lines: OcrLine[] };
   if (lines && engine.recognizeLine) {
@@ -535,15 +540,21 @@ async function runOcr(
   const doubts = extracted
     ? doubtfulPositions(result.lines, extracted.format, extracted.lines)
     : new Set<string>();
+  // A row read on its own must come out at the format's exact length: the recognizer may drop a letter
+  // of a name (which no check digit covers) and the line would be padded with a filler unnoticed.
+  const exact =
+    !lines ||
+    (extracted !== null &&
+      texts.every((t) => cleanMrzText(t).length === MRZ_FORMAT_SHAPES[extracted.format].length));
   const attempt: MrzAttempt = {
     engine: engine.name,
     variant,
     orientation,
     lines: extracted?.lines ?? texts,
-    valid: isAcceptable(parsed),
+    valid: exact && isAcceptable(parsed),
     ms: Math.round(performance.now() - started),
   };
-  return { attempt, parsed, doubts };
+  return { attempt, parsed, doubts, exact };
 }
 
 /** Read the MRZ of `image` (encoded bytes). See the module comment for the contract. */
@@ -584,8 +595,9 @@ export async function readMrz(
   if (!located) return finish(null, null);
 
   const candidates: Candidate[] = [];
+  // On a tie the later candidate wins: votes and the fallback engine come after the readings they improve.
   const best = (): Candidate | null =>
-    candidates.reduce<Candidate | null>((b, c) => (!b || score(c.parsed) > score(b.parsed) ? c : b), null);
+    candidates.reduce<Candidate | null>((b, c) => (!b || score(c.parsed) >= score(b.parsed) ? c : b), null);
   const record = (
     engine: OcrEngine,
     r: { attempt: MrzAttempt; parsed: MrzParseResult | null; doubts: Set<string> },
@@ -622,17 +634,18 @@ export async function readMrz(
         : located.rows;
     const t = performance.now();
     const normalized = normalizeContrast(oriented);
+    // The rows one by one first; the whole band (detection, then recognition) when that reading fails
+    // its check digits: on blurred bands the recognizer, fed a row at its own scale, now and then runs
+    // a filler run together or drops characters, where the detector's tighter, enlarged boxes do not.
     const crops = lineCrops(normalized, rows);
-    const r = await runOcr(
-      fb,
-      crops ? Buffer.alloc(0) : await grayToPng(normalized),
-      'normalized',
-      o,
-      now,
-      crops ?? undefined,
-    );
+    let r = crops ? await runOcr(fb, Buffer.alloc(0), 'lines', o, now, crops) : null;
+    let candidate = r ? record(fb, r) : null;
+    if (!r || !r.exact || !isAcceptable(r.parsed)) {
+      r = await runOcr(fb, await grayToPng(normalized), 'normalized', o, now);
+      candidate = record(fb, r) ?? candidate;
+    }
     timings.fallbackOcrMs += performance.now() - t;
-    const run = { parsed: r.parsed, candidate: record(fb, r) };
+    const run = { parsed: r.parsed ?? candidate?.parsed ?? null, candidate };
     fallbackRuns.set(o, run);
     return run;
   };
@@ -683,10 +696,9 @@ export async function readMrz(
 
   // Orientation: the likelier one first; the other only when the first yields no MRZ-shaped text.
   const orientations: (0 | 180)[] = located.upsideDownLikely ? [180, 0] : [0, 180];
-  const variants: Exclude<MrzVariant, 'vote'>[] = (['normalized', 'binarized', 'upscaled'] as const).slice(
-    0,
-    Math.max(1, Math.min(3, options.maxVariants ?? 3)),
-  );
+  const variants: Exclude<MrzVariant, 'vote' | 'lines'>[] = (
+    ['normalized', 'binarized', 'upscaled'] as const
+  ).slice(0, Math.max(1, Math.min(3, options.maxVariants ?? 3)));
   let orientation: 0 | 180 = orientations[0]!;
   let band = orientation === 180 ? flip180(located.band) : located.band;
   for (let vi = 0; vi < variants.length; vi++) {
