@@ -525,7 +525,7 @@ async function runOcr(
   now: Date | undefined,
   /** Read these lines one by one with `engine.recognizeLine` instead of the whole band. */
   lines?: GrayImage[],
-): Promise<{ attempt: MrzAttempt; parsed: MrzParseResult | null; doubts: Set<string>; exact: boolean }> {
+): Promise<{ attempt: MrzAttempt; parsed: MrzParseResult | null; doubts: Set<string> }> {
   const started = performance.now();
   let result: { lines: OcrLine[] };
   if (lines && engine.recognizeLine) {
@@ -541,7 +541,8 @@ async function runOcr(
     ? doubtfulPositions(result.lines, extracted.format, extracted.lines)
     : new Set<string>();
   // A row read on its own must come out at the format's exact length: the recognizer may drop a letter
-  // of a name (which no check digit covers) and the line would be padded with a filler unnoticed.
+  // of a name (which no check digit covers) and the line would be padded with a filler unnoticed. Such a
+  // reading stays in the attempts (evidence) but is no candidate, whatever its check digits say.
   const exact =
     !lines ||
     (extracted !== null &&
@@ -554,7 +555,7 @@ async function runOcr(
     valid: exact && isAcceptable(parsed),
     ms: Math.round(performance.now() - started),
   };
-  return { attempt, parsed, doubts, exact };
+  return { attempt, parsed: exact ? parsed : null, doubts };
 }
 
 /** Read the MRZ of `image` (encoded bytes). See the module comment for the contract. */
@@ -640,7 +641,7 @@ export async function readMrz(
     const crops = lineCrops(normalized, rows);
     let r = crops ? await runOcr(fb, Buffer.alloc(0), 'lines', o, now, crops) : null;
     let candidate = r ? record(fb, r) : null;
-    if (!r || !r.exact || !isAcceptable(r.parsed)) {
+    if (!r || !isAcceptable(r.parsed)) {
       r = await runOcr(fb, await grayToPng(normalized), 'normalized', o, now);
       candidate = record(fb, r) ?? candidate;
     }
